@@ -1,0 +1,36 @@
+"""Coded error messages. Each says what happened, the likely cause, and how to fix it."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """An error of the de-entities pipeline, with a code such as `[E010]` at the start of its message."""
+
+
+class Errors:
+    E001 = (
+        "[E001] Could not find the spaCy pipeline '{name}'. It is neither a model shipped in {models_dir} nor an "
+        "installed package nor a folder. Shipped models: {available}. Install the package (for example "
+        "`pip install <wheel>`), or pass the path of a folder that holds a `config.cfg`."
+    )
+    E002 = (
+        "[E002] No model is shipped in {models_dir}. Train one with `de-entities train`, or pass any installed "
+        "spaCy pipeline with `--model`."
+    )
+    E010 = (
+        "[E010] Could not read line {lineno} of {path}: '{line}'. Expected `token<TAB>tag` (CoNLL) or "
+        "`index<TAB>token<TAB>outer<TAB>inner` (GermEval TSV). Check the file's format."
+    )
+    E011 = "[E011] The file {path} does not exist. Check the path."
+    E012 = (
+        "[E012] {path} holds no sentences. A GermEval or CoNLL file has one token per line and a blank line "
+        "between sentences."
+    )
+    E020 = (
+        "[E020] Training failed: {reason}. Check the config at {config} and the data in {data}; "
+        "try `--limit 200` for a quick smoke run."
+    )
+    E021 = (
+        "[E021] The label '{label}' is not a GermEval 2014 type. Allowed: {allowed}. Check the tags of the "
+        "training data."
+    )

@@ -1,0 +1,77 @@
+"""Find and load a spaCy pipeline: the one shipped in `models/`, an installed package, or a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+from . import factories  # noqa: F401  (registers our factories before any config is resolved)
+from .errors import Errors, PipelineError
+
+PACKAGE_DIR = Path(__file__).parent
+SETTINGS_PATH = PACKAGE_DIR / "configs" / "settings.cfg"
+
+
+def models_dir() -> Path:
+    """The folder of shipped models.
+
+    A wheel carries `models/` inside the package (`pipeline/models`); an editable install or a checkout
+    finds it beside the package, at the repository's top level.
+    """
+    for candidate in (PACKAGE_DIR / "models", PACKAGE_DIR.parent / "models"):
+        if candidate.is_dir():
+            return candidate
+    return PACKAGE_DIR.parent / "models"
+
+
+def default_model_name() -> str:
+    return str(Config().from_disk(SETTINGS_PATH)["models"]["default"])
+
+
+def shipped_models() -> list[str]:
+    root = models_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "config.cfg").is_file())
+
+
+def resolve_model(name: str | Path | None = None) -> str | Path:
+    """Turn a model option into something `spacy.load` accepts: a folder path or a package name."""
+    if name is None:
+        name = default_model_name()
+        if not (models_dir() / name / "config.cfg").is_file():
+            raise PipelineError(Errors.E002.format(models_dir=models_dir()))
+    path = Path(name)
+    if (path / "config.cfg").is_file():
+        return path
+    shipped = models_dir() / str(name)
+    if (shipped / "config.cfg").is_file():
+        return shipped
+    if spacy.util.is_package(str(name)):
+        return str(name)
+    raise PipelineError(
+        Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(shipped_models()) or "none")
+    )
+
+
+def load(name: str | Path | None = None, **kwargs: object) -> Language:
+    """Load a German NER pipeline.
+
+    Args:
+        name: a model shipped in `models/`, an installed spaCy package such as `de_core_news_sm`, or the
+            path of a pipeline folder. None loads the default shipped model.
+        **kwargs: passed on to `spacy.load`, for example `exclude=[...]`.
+
+    Returns:
+        The pipeline. If it has an `ner` component but no fine-type component, one is added, so that
+        every entity has a coarse label and `ent._.fine_type`.
+    """
+    nlp = spacy.load(resolve_model(name), **kwargs)  # type: ignore[arg-type]
+    if "ner" in nlp.pipe_names and not any(
+        nlp.get_pipe_meta(pipe).factory == "de_entities_fine_types" for pipe in nlp.pipe_names
+    ):
+        nlp.add_pipe("de_entities_fine_types", name="fine_types", after="ner")
+    return nlp

@@ -1,0 +1,140 @@
+"""Train the German NER model from GermEval 2014 and package it for `models/`.
+
+The steps follow spaCy's project workflow: convert the data to DocBins, `spacy train` with the checked-in
+config, then assemble the shipped pipeline (NER plus the fine-type component) with a meta that names its
+data, licence, dev scores and speed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.cli.train import train as spacy_train
+from spacy.language import Language
+
+from . import __version__
+from .benchmark import pipeline_words_per_second
+from .corpus import convert
+from .errors import Errors, PipelineError
+from .germeval import read_sentences
+from .loading import PACKAGE_DIR, load
+from .scoring import evaluate
+
+logger = logging.getLogger(__name__)
+
+CONFIG_PATH = PACKAGE_DIR / "configs" / "ner.cfg"
+META_PATH = PACKAGE_DIR / "configs" / "meta.json"
+
+
+@dataclass
+class TrainOptions:
+    """What `train` needs; the defaults reproduce the shipped model."""
+
+    train_path: Path
+    dev_path: Path
+    output: Path
+    vectors: Path | None
+    name: str
+    config: Path = CONFIG_PATH
+    seed: int = 0
+    limit: int | None = None
+    max_steps: int | None = None
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object]:
+    overrides: dict[str, object] = {
+        "paths.train": str(corpus_dir / "train.spacy"),
+        "paths.dev": str(corpus_dir / "dev.spacy"),
+        "paths.vectors": str(options.vectors) if options.vectors else None,
+        "system.seed": options.seed,
+    }
+    if options.vectors is None:
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = False
+    if options.limit is not None:
+        # A smoke run: evaluate often enough that model-best exists after a few steps.
+        overrides["training.max_steps"] = options.max_steps or 100
+        overrides["training.eval_frequency"] = 50
+    elif options.max_steps is not None:
+        overrides["training.max_steps"] = options.max_steps
+    overrides.update(options.overrides)
+    return overrides
+
+
+def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: float, speed: float) -> dict:
+    meta = dict(nlp.meta)
+    meta.update(json.loads(META_PATH.read_text(encoding="utf-8")))
+    views = scores["views"]
+    meta.update(
+        {
+            "name": options.name,
+            "version": __version__,
+            "lang": "de",
+            "spacy_version": f">={spacy.__version__},<{'.'.join(spacy.__version__.split('.')[:2])}.99",
+            "performance": {
+                "dev_file": Path(options.dev_path).name,
+                "ents_f_4class": views["4class"]["micro"]["f1"],
+                "ents_p_4class": views["4class"]["micro"]["precision"],
+                "ents_r_4class": views["4class"]["micro"]["recall"],
+                "ents_f_12class": views["12class"]["micro"]["f1"],
+                "ents_p_12class": views["12class"]["micro"]["precision"],
+                "ents_r_12class": views["12class"]["micro"]["recall"],
+                "ents_per_type_12class": views["12class"],
+                "speed_words_per_s_dev": round(speed),
+            },
+            "training": {
+                "config": options.config.name,
+                "seed": options.seed,
+                "limit": options.limit,
+                "max_steps": options.max_steps,
+                "seconds": round(seconds),
+            },
+        }
+    )
+    return meta
+
+
+def train(options: TrainOptions) -> dict:
+    """Train, evaluate and save the model to `options.output`; returns its meta."""
+    with tempfile.TemporaryDirectory(prefix="de-entities-train-") as tmp:
+        work = Path(tmp)
+        corpus_dir = work / "corpus"
+        corpus_dir.mkdir()
+        n_train = convert(options.train_path, corpus_dir / "train.spacy", limit=options.limit)
+        n_dev = convert(options.dev_path, corpus_dir / "dev.spacy", limit=options.limit)
+        logger.info("training on %d sentences, scoring on %d", n_train, n_dev)
+        start = time.perf_counter()
+        try:
+            spacy_train(options.config, work / "out", use_gpu=-1, overrides=spacy_overrides(options, corpus_dir))
+        except Exception as err:  # spaCy raises many types; all mean the same to the user
+            reason = f"{type(err).__name__}: {err}"
+            raise PipelineError(Errors.E020.format(reason=reason, config=options.config, data=corpus_dir)) from err
+        return package(work / "out" / "model-best", options, seconds=time.perf_counter() - start)
+
+
+def package(trained: Path, options: TrainOptions, *, seconds: float) -> dict:
+    """Add the fine-type component to a trained pipeline, score it on dev, and save it with its meta.
+
+    The old model at `options.output` is replaced only once the new one is complete on disk.
+    """
+    nlp = load(trained)
+    scores = evaluate(nlp, options.dev_path, limit=options.limit)
+    dev_texts = [" ".join(s.words) for s in read_sentences(options.dev_path, limit=options.limit)]
+    speed = pipeline_words_per_second(nlp, dev_texts)
+    nlp.meta.update(build_meta(nlp, options, scores, seconds, speed))
+    staged = options.output.with_name(options.output.name + ".tmp")
+    if staged.exists():
+        shutil.rmtree(staged)
+    nlp.to_disk(staged)
+    (staged / "metrics.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    if options.output.exists():
+        shutil.rmtree(options.output)
+    staged.rename(options.output)
+    return nlp.meta

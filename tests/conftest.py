@@ -1,0 +1,37 @@
+"""Shared fixtures: a blank German pipeline and tiny GermEval files (a few hundred bytes each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import pipeline
+from pipeline.loading import default_model_name, models_dir
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def de_nlp() -> Language:
+    return spacy.blank("de")
+
+
+@pytest.fixture(scope="session")
+def tiny_tsv() -> Path:
+    return DATA / "tiny.tsv"
+
+
+@pytest.fixture(scope="session")
+def tiny_conll() -> Path:
+    return DATA / "tiny.conll"
+
+
+@pytest.fixture(scope="session")
+def shipped_nlp() -> Language:
+    if not (models_dir() / default_model_name() / "config.cfg").is_file():
+        pytest.fail(f"the shipped model is missing from {models_dir()}")
+    return pipeline.load()

@@ -1,0 +1,50 @@
+"""The shipped model: it loads, it finds the expected names, and its meta tells where it comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.loading import default_model_name, models_dir
+from pipeline.readers import iter_txt_articles
+
+REPO = Path(__file__).parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def test_sample_article_entities(shipped_nlp: Language) -> None:
+    (article,) = iter_txt_articles([REPO / "data" / "samples"])
+    doc = shipped_nlp(article.text)
+    found = {(ent.text, ent.label_) for ent in doc.ents}
+    for expected in [("Lukaschenko", "PER"), ("Putin", "PER"), ("Sotschi", "LOC"), ("EU", "ORG"), ("Nato", "ORG")]:
+        assert expected in found, f"{expected} not among {sorted(found)}"
+    assert all(ent._.fine_type for ent in doc.ents)
+
+
+def test_fine_types_tell_names_from_derived_words(shipped_nlp: Language) -> None:
+    doc = shipped_nlp("Der belarussische Präsident Lukaschenko reist nach Russland.")
+    fine = {ent.text: (ent.label_, ent._.fine_type) for ent in doc.ents}
+    assert fine.get("belarussische") == ("LOC", "LOCderiv")
+
+
+def test_meta_names_data_licence_scores_and_speed(shipped_nlp: Language) -> None:
+    meta = shipped_nlp.meta
+    assert meta["license"] == "CC BY 4.0"
+    assert any("GermEval 2014" in source["name"] for source in meta["sources"])
+    assert any("ParlaMint" in source["name"] for source in meta["sources"])
+    perf = meta["performance"]
+    assert 0.5 < perf["ents_f_4class"] <= 1.0
+    assert 0.5 < perf["ents_f_12class"] <= 1.0
+    assert perf["speed_words_per_s_dev"] > 0
+    assert set(meta["labels"]["ner"]) == {
+        base + kind for base in ("PER", "LOC", "ORG", "OTH") for kind in ("", "deriv", "part")
+    }
+
+
+def test_model_is_under_50_mb() -> None:
+    folder = models_dir() / default_model_name()
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert size < 50 * 1024 * 1024, f"{folder} is {size / 1e6:.1f} MB"
