@@ -79,6 +79,12 @@ def train_cli(
     train_path: Annotated[Optional[Path], typer.Option("--train", help="Training data (GermEval/CoNLL).")] = None,
     dev_path: Annotated[Optional[Path], typer.Option("--dev", help="Development data (GermEval/CoNLL).")] = None,
     config: Annotated[Optional[Path], typer.Option(help="spaCy training config.")] = None,
+    init_tok2vec: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Pretrained tok2vec weights (from `pretrain`). Default: the file in settings; 'none' for none."
+        ),
+    ] = None,
 ) -> None:
     """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores."""
     from thinc.api import Config
@@ -93,7 +99,9 @@ def train_cli(
         vectors_path: Path | None = None
         if vectors != "none":
             vectors_path = Path(resolve_model(vectors or name))
+        pretrained = init_tok2vec or settings["data"]["init_tok2vec"]
         options = TrainOptions(
+            init_tok2vec=None if pretrained == "none" else Path(pretrained),
             train_path=train_path or Path(settings["data"]["train"]),
             dev_path=dev_path or Path(settings["data"]["dev"]),
             output=output or models_dir() / name,
@@ -159,6 +167,39 @@ def vectors_cli(
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     build_vectors(sources, output, words=words, dim=dim, bucket=bucket, epoch=epoch, threads=threads)
     console.print(f"Saved vectors to {output}")
+
+
+@app.command("pretrain")
+def pretrain_cli(
+    sources: Annotated[
+        list[Path], typer.Argument(help="Raw text folders or files (.txt/.txt.gz, one paragraph a line).")
+    ],
+    output: Annotated[Path, typer.Option(help="Folder for the weights, model<epoch>.bin.")],
+    words: Annotated[int, typer.Option(help="Words to take from each source at most.")] = 3_000_000,
+    vectors: Annotated[
+        Optional[str],
+        typer.Option(help="Pipeline or folder whose vectors the tok2vec uses. Default: the shipped model."),
+    ] = None,
+    config: Annotated[Optional[Path], typer.Option(help="spaCy config with a [pretraining] block.")] = None,
+) -> None:
+    """Pretrain the tok2vec on raw German text, for `de-entities train --init-tok2vec`."""
+    import tempfile
+
+    from .loading import default_model_name, resolve_model
+    from .pretraining import pretrain, write_raw_jsonl
+    from .training import CONFIG_PATH
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        vectors_path = None if vectors == "none" else Path(resolve_model(vectors or default_model_name()))
+    except PipelineError as err:
+        fail(err)
+    with tempfile.TemporaryDirectory(prefix="de-entities-pretrain-") as tmp:
+        raw = Path(tmp) / "raw.jsonl"
+        n = write_raw_jsonl(sources, raw, words=words)
+        console.print(f"Pretraining on {n} words")
+        pretrain(raw, output, config_path=config or CONFIG_PATH, vectors=vectors_path, overrides={})
+    console.print(f"Saved weights to {output}")
 
 
 def main() -> None:

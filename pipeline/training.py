@@ -42,6 +42,7 @@ class TrainOptions:
     output: Path
     vectors: Path | None
     name: str
+    init_tok2vec: Path | None = None
     config: Path = CONFIG_PATH
     seed: int = 0
     limit: int | None = None
@@ -54,6 +55,7 @@ def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object
         "paths.train": str(corpus_dir / "train.spacy"),
         "paths.dev": str(corpus_dir / "dev.spacy"),
         "paths.vectors": str(options.vectors) if options.vectors else None,
+        "paths.init_tok2vec": str(options.init_tok2vec) if options.init_tok2vec else None,
         "system.seed": options.seed,
     }
     if options.vectors is None:
@@ -91,6 +93,7 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
             },
             "training": {
                 "config": options.config.name,
+                "init_tok2vec": options.init_tok2vec.name if options.init_tok2vec else None,
                 "seed": options.seed,
                 "limit": options.limit,
                 "max_steps": options.max_steps,

@@ -7,32 +7,23 @@ can be shipped inside the model.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
+
+from .rawtext import iter_paragraphs
 
 logger = logging.getLogger(__name__)
 
 # Close to spaCy's German tokenizer: punctuation splits off at word edges, while hyphenated compounds such as
-# "Kreml-Sprecher" and abbreviations with inner dots stay whole, as in GermEval's tokenisation.
-TOKEN_RE = re.compile(r"\w+(?:[-.'\u2019/]\w+)*\.?|[^\w\s]")
+# "Kreml-Sprecher" and abbreviations with inner dots ("z.B") stay whole, as in GermEval's tokenisation.
+TOKEN_RE = re.compile(r"\w+(?:[-.'\u2019/]\w+)*|[^\w\s]")
 
 
 def tokenize_line(line: str) -> list[str]:
     """Split a raw line into tokens roughly the way spaCy's German tokenizer does."""
     return TOKEN_RE.findall(line.replace("\u00ad", ""))
-
-
-def iter_raw_lines(path: Path) -> Iterator[str]:
-    """Yield the non-empty paragraphs of one raw-de part file (gzip or plain UTF-8)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                yield line
 
 
 def write_floret_corpus(sources: Iterable[tuple[Path, int]], out: Path) -> int:
@@ -48,18 +39,10 @@ def write_floret_corpus(sources: Iterable[tuple[Path, int]], out: Path) -> int:
     total = 0
     with open(out, "w", encoding="utf-8") as f:
         for source, budget in sources:
-            files = sorted(source.glob("*.txt*")) if source.is_dir() else [source]
-            taken = 0
-            for path in files:
-                for line in iter_raw_lines(path):
-                    tokens = tokenize_line(line)
-                    f.write(" ".join(tokens) + "\n")
-                    taken += len(tokens)
-                    if taken >= budget:
-                        break
-                if taken >= budget:
-                    break
-            total += taken
+            for paragraph in iter_paragraphs(source, words=budget):
+                tokens = tokenize_line(paragraph)
+                f.write(" ".join(tokens) + "\n")
+                total += len(tokens)
     return total
 
 

@@ -1,0 +1,38 @@
+"""Raw German text for vectors and pretraining: one paragraph a line, in plain or gzipped UTF-8 files."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def iter_raw_lines(path: Path) -> Iterator[str]:
+    """Yield the non-empty, stripped lines of one file (`.gz` is decompressed on the fly)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                yield line
+
+
+def iter_paragraphs(source: Path, *, words: int, min_words: int = 1) -> Iterator[str]:
+    """Yield paragraphs of a file or of a folder's `*.txt*` files until about `words` words are taken.
+
+    Args:
+        source: a file, or a folder whose `*.txt` and `*.txt.gz` files are read in name order.
+        words: the word budget for this source, counted on whitespace.
+        min_words: skip shorter paragraphs, such as headings and stage directions.
+    """
+    files = sorted(source.glob("*.txt*")) if source.is_dir() else [source]
+    taken = 0
+    for path in files:
+        for line in iter_raw_lines(path):
+            n = len(line.split())
+            if n < min_words:
+                continue
+            yield line
+            taken += n
+            if taken >= words:
+                return
