@@ -14,7 +14,7 @@ $(BIN)/de-entities: pyproject.toml
 setup: $(BIN)/de-entities
 
 run: setup
-	$(BIN)/de-entities extract data/samples/
+	$(BIN)/de-entities run data/samples/ --out output/samples
 
 lint: setup
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -36,6 +36,120 @@ def fail(err: PipelineError) -> None:
     raise typer.Exit(code=1)
 
 
+@app.command("run")
+def run_cli(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article .txt files, folders (recursive), JSONL or CSV/TSV files; '-' reads JSONL from stdin."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; reused incrementally on the next run.")],
+    model: ModelOption = None,
+    force: Annotated[bool, typer.Option(help="Process every article again, even if unchanged.")] = False,
+    excel: Annotated[bool, typer.Option(help="Write CSV in the German Excel dialect: ';' and a UTF-8 BOM.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL/CSV field (or 0-based column) with the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the article ID.")] = "id",
+    title_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the title.")] = "title",
+    date_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the date.")] = "date",
+    delimiter: Annotated[
+        Optional[str], typer.Option(help="CSV delimiter. Default: ',' for .csv, tab for .tsv.")
+    ] = None,
+    quotechar: Annotated[str, typer.Option(help="CSV quote character.")] = '"',
+    no_header: Annotated[
+        bool, typer.Option("--no-header", help="CSV files have no header row; give fields as column numbers.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(help="Articles per nlp.pipe batch.")] = 32,
+) -> None:
+    """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
+    from .readers import ReadOptions
+    from .run import RunOptions, run
+
+    for item in inputs:
+        if item != "-" and not Path(item).exists():
+            raise typer.BadParameter(f"{item} does not exist", param_hint="INPUTS")
+    read = ReadOptions(
+        text_field=text_field,
+        id_field=id_field,
+        title_field=title_field,
+        date_field=date_field,
+        delimiter=delimiter,
+        quotechar=quotechar,
+        header=not no_header,
+    )
+    options = RunOptions(model=model, force=force, excel=excel, batch_size=batch_size, read=read)
+    show_progress = not quiet and console.is_terminal
+    try:
+        summary = _run_with_progress(inputs, out, options) if show_progress else run(inputs, out, options=options)
+    except PipelineError as err:
+        fail(err)
+    if not quiet:
+        console.print(summary.line(), highlight=False, soft_wrap=True)
+    raise typer.Exit(code=summary.exit_code)
+
+
+def _run_with_progress(inputs: list[str], out: Path, options):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .readers import read_records
+    from .run import run
+
+    # Counting the inputs first reads them twice, but gives the bar an end and the ETA a meaning.
+    total = sum(1 for _ in read_records(inputs, options.read)) if "-" not in inputs else None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[wps]:>8,.0f} words/s"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("articles", total=total, wps=0.0)
+        state = {"words": 0.0}
+        import time
+
+        start = time.perf_counter()
+
+        def advance(articles: int, words: int) -> None:
+            state["words"] += words
+            bar.update(task, advance=articles, wps=state["words"] / max(time.perf_counter() - start, 1e-9))
+
+        return run(inputs, out, options=options, progress=advance)
+
+
+@app.command()
+def show(
+    file: Annotated[Path, typer.Argument(help="One article (.txt) to show.", exists=True, dir_okay=False)],
+    model: ModelOption = None,
+) -> None:
+    """Print one article with its entities highlighted in the terminal."""
+    from rich.text import Text
+
+    from .assemble import build_pipeline
+    from .readers import Article, read_txt_article
+
+    record = read_txt_article(file)
+    if not isinstance(record, Article):
+        console.print(f"[red]{record.source}: {record.reason}[/red]")
+        raise typer.Exit(code=1)
+    try:
+        nlp = build_pipeline(model)
+    except PipelineError as err:
+        fail(err)
+    doc = nlp(record.text)
+    styles = {"PER": "bold magenta", "LOC": "bold green", "ORG": "bold cyan", "MISC": "bold yellow"}
+    text = Text(doc.text)
+    for ent in doc.ents:
+        text.stylize(styles.get(ent.label_, "bold"), ent.start_char, ent.end_char)
+    header = " ".join(x for x in (record.id, record.date) if x)
+    console.print(f"[dim]{header}[/dim]")
+    console.print(text)
+    legend = "  ".join(f"[{style}]{label}[/{style}]" for label, style in styles.items())
+    console.print(f"\n{legend}   [dim](derived and part mentions are shown in their base label)[/dim]")
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Article .txt files or folders of them.", exists=True)],

@@ -17,6 +17,10 @@ class Errors:
         "[E002] No model is shipped in {models_dir}. Train one with `de-entities train`, or pass any installed "
         "spaCy pipeline with `--model`."
     )
+    E003 = (
+        "[E003] The pipeline '{model}' has no 'ner' component (it has {pipes}). Pick a pipeline that "
+        "recognises entities, such as the shipped model or de_core_news_sm."
+    )
     E010 = (
         "[E010] Could not read line {lineno} of {path}: '{line}'. Expected `token<TAB>tag` (CoNLL) or "
         "`index<TAB>token<TAB>outer<TAB>inner` (GermEval TSV). Check the file's format."
@@ -33,4 +37,8 @@ class Errors:
     E021 = (
         "[E021] The label '{label}' is not a GermEval 2014 type. Allowed: {allowed}. Check the tags of the "
         "training data."
+    )
+    E030 = (
+        "[E030] The {table} table does not match its schema ({n} failures); nothing was written. This is a bug "
+        "in the pipeline or in a custom component: please report it with these cases:\n{cases}"
     )

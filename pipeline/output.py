@@ -1,0 +1,95 @@
+"""Safe, atomic output: file names from article IDs, spreadsheet-safe CSV, and temp-file-then-rename writes.
+
+A write goes to a temporary file in the target folder and is renamed over the target, so a run killed at any
+moment leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+SAFE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+# Names Windows refuses for files, with or without an extension.
+RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+MAX_NAME = 120
+# A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_file_stem(article_id: str) -> str:
+    """Turn an article ID into a file name stem that stays inside its folder on every system.
+
+    IDs made of letters, digits, `_`, `-` and `.` are kept as they are. Any other character is written as
+    `%XX` per UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden
+    one. `%` itself is always encoded, so two different IDs never share a name. Overlong names are cut and
+    end in a hash of the whole ID.
+    """
+    encoded = "".join(c if c in SAFE_CHARS else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in article_id)
+    if not encoded or encoded.startswith(".") or RESERVED_RE.match(encoded):
+        first = encoded[:1] or ""
+        encoded = "".join(f"%{b:02X}" for b in first.encode("utf-8")) + encoded[1:] if first else "%00"
+    if encoded.endswith("."):
+        encoded = encoded[:-1] + "%2E"
+    if len(encoded) > MAX_NAME:
+        digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
+        encoded = f"{encoded[: MAX_NAME - 17]}~{digest}"
+    return encoded
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def neutralise(value: object) -> object:
+    """Prefix a formula-like string with `'`, so spreadsheets show it as text instead of running it."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(df: pd.DataFrame, *, excel: bool = False) -> bytes:
+    """A table as CSV: UTF-8, `,` and no BOM; or with `excel`, the German Excel dialect: `;` and a BOM."""
+    safe = df.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    buffer = io.StringIO()
+    safe.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\n")
+    text = buffer.getvalue()
+    return ("\ufeff" + text if excel else text).encode("utf-8")
+
+
+def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
+    atomic_write_bytes(path, csv_bytes(df, excel=excel))
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    buffer = io.BytesIO()
+    df.to_parquet(buffer, index=False)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_csv(path: Path, *, excel: bool = False) -> pd.DataFrame:
+    """Read a table written by `write_csv`, keeping every column a string (IDs such as `007` stay as they are)."""
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8"
+    )

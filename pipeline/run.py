@@ -1,0 +1,362 @@
+"""The batch run: a corpus of German articles in, entity tables per article and for the corpus out.
+
+`run()` is the plain function behind `de-entities run`; notebooks call it too. Each article's result is
+written atomically to `results/<id>.json` (last, after its entity table and text), and the corpus tables are
+rebuilt from those results at the end. So a run killed at any moment and started again ends with the same
+tables as an uninterrupted one, and a rerun skips every article whose text and model are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import __version__
+from .assemble import PIPELINE_CONFIG, build_pipeline
+from .chunking import split_text
+from .components.normalise import NormalisingTokenizer
+from .components.tables import entity_rows
+from .output import atomic_write_text, safe_file_stem, write_csv, write_parquet
+from .readers import Article, BadArticle, ReadOptions, Record, read_records
+from .schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
+
+logger = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class RunOptions:
+    """Options of a batch run; the defaults suit a laptop."""
+
+    model: str | Path | None = None
+    force: bool = False
+    excel: bool = False
+    batch_size: int = 32
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass
+class RunSummary:
+    out_dir: Path
+    articles: int = 0
+    ok: int = 0
+    errors: int = 0
+    reused: int = 0
+    mentions: int = 0
+    entities: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    @property
+    def words_per_s(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def line(self) -> str:
+        text = (
+            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged), {self.errors} failed; "
+            f"{self.mentions} mentions of {self.entities} entities; {self.words_per_s:,.0f} words/s. "
+            f"Output in {self.out_dir}"
+        )
+        if self.errors:
+            text += f". See the status and error columns of {self.out_dir / 'articles.csv'} for the failures."
+        return text
+
+
+@dataclass
+class Slot:
+    """One input article's place in the run, in input order."""
+
+    article_id: str
+    stem: str
+    source: str
+    title: str | None = None
+    date: str | None = None
+    error: str | None = None
+
+
+def fingerprint(nlp: Language) -> str:
+    """What an article's result depends on besides its text: the model, the stages and their settings."""
+    parts = [
+        __version__,
+        f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
+        json.dumps(nlp.pipe_names),
+        PIPELINE_CONFIG.read_text(encoding="utf-8"),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def article_key(article: Article, model_fingerprint: str) -> str:
+    payload = json.dumps([article.text, article.title, article.date, model_fingerprint], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Runner:
+    """Process articles into per-article results in `out_dir`."""
+
+    def __init__(self, nlp: Language, out_dir: Path, options: RunOptions) -> None:
+        self.nlp = nlp
+        self.out_dir = out_dir
+        self.options = options
+        self.model_fingerprint = fingerprint(nlp)
+        tokenizer = nlp.tokenizer
+        self.normalise = tokenizer.normalise if isinstance(tokenizer, NormalisingTokenizer) else (lambda t: t)
+
+    def result_path(self, stem: str) -> Path:
+        return self.out_dir / "results" / f"{stem}.json"
+
+    def cached(self, stem: str, key: str) -> Row | None:
+        path = self.result_path(stem)
+        if self.options.force or not path.exists():
+            return None
+        try:
+            result: Row = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return result if result.get("key") == key else None
+
+    def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
+        """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
+        texts = [self.normalise(a.text) for a in articles]
+        jobs = [
+            (i, offset, chunk)
+            for i, text in enumerate(texts)
+            for offset, chunk in split_text(text, self.nlp.max_length)
+        ]
+        try:
+            docs: Iterable[Doc] = list(
+                self.nlp.pipe((chunk for _, _, chunk in jobs), batch_size=self.options.batch_size)
+            )
+        except Exception:
+            # One bad article must not take its batch down: retry one by one to find it.
+            if len(articles) == 1:
+                raise
+            return [self._annotate_one(a) for a in articles]
+        results: list[Row | Exception] = [{"text": t, "tokens": 0, "mentions": []} for t in texts]
+        sentences_before = [0] * len(articles)
+        for (i, offset, _), doc in zip(jobs, docs, strict=True):
+            result = results[i]
+            assert isinstance(result, dict)
+            for row in doc._.mentions:
+                row = dict(row, start=row["start"] + offset, end=row["end"] + offset)
+                row["sentence"] += sentences_before[i]
+                result["mentions"].append(row)
+            result["tokens"] += sum(1 for token in doc if not token.is_space)
+            sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
+        return results
+
+    def _annotate_one(self, article: Article) -> Row | Exception:
+        try:
+            return self.annotate([article])[0]
+        except Exception as err:
+            return err
+
+    def save(self, article: Article, slot: Slot, key: str, result: Row) -> Row:
+        """Write the article's text and entity table, then its result file, which marks it done."""
+        entities = entity_rows(result["mentions"])
+        table = pd.DataFrame([{"article_id": article.id, **row} for row in entities]) if entities else empty(ENTITIES)
+        table = validate(table, ENTITIES)
+        write_csv(table, self.out_dir / "articles" / f"{slot.stem}.csv", excel=self.options.excel)
+        atomic_write_text(self.out_dir / "texts" / f"{slot.stem}.txt", result["text"])
+        record = {
+            "key": key,
+            "article_id": article.id,
+            "chars": len(result["text"]),
+            "tokens": result["tokens"],
+            "mentions": result["mentions"],
+            "entities": entities,
+        }
+        atomic_write_text(self.result_path(slot.stem), json.dumps(record, ensure_ascii=False))
+        return record
+
+
+def _stems(records: Iterable[Record]) -> Iterator[tuple[Record, Slot]]:
+    """Give each record its slot, reporting duplicate IDs as errors of the later records."""
+    seen: dict[str, str] = {}
+    for record in records:
+        source = record.source
+        slot = Slot(article_id=record.id, stem=safe_file_stem(record.id), source=source)
+        if isinstance(record, Article):
+            slot.title, slot.date = record.title, record.date
+        if isinstance(record, BadArticle):
+            slot.error = record.reason
+        elif record.id in seen:
+            slot.error = f"duplicate article ID: first seen in {seen[record.id]}; give each article its own ID"
+        else:
+            seen[record.id] = source
+        yield record, slot
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out_dir: Path | str,
+    *,
+    options: RunOptions | None = None,
+    nlp: Language | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Extract the entities of every input article and write the tables to `out_dir`.
+
+    Args:
+        inputs: `.txt` files, folders (searched recursively), JSONL or CSV/TSV files, or `-` for JSONL on stdin.
+        out_dir: the output folder; it is created if needed, and reused incrementally.
+        options: model, `force`, `excel`, batch size and how to read JSONL/CSV fields.
+        nlp: an already built pipeline (from `build_pipeline`); by default one is built from `options.model`.
+        progress: called with (articles done, words done) after each batch.
+
+    Returns:
+        The counts and speed; `summary.exit_code` is 0 if every article succeeded, else 1.
+    """
+    options = options or RunOptions()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # A run killed in the middle of a write leaves its temporary file behind; the target itself is intact.
+    for stale in out.rglob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    nlp = nlp or build_pipeline(options.model)
+    runner = Runner(nlp, out, options)
+    summary = RunSummary(out_dir=out)
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    slots: list[Slot] = []
+    pending: list[tuple[Article, Slot, str]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        batch_start = time.perf_counter()
+        results = runner.annotate([article for article, _, _ in pending])
+        words = 0
+        for (article, slot, key), result in zip(pending, results, strict=True):
+            if isinstance(result, Exception):
+                slot.error = f"processing failed: {type(result).__name__}: {result}"
+                continue
+            words += runner.save(article, slot, key, result)["tokens"]
+        summary.words += words
+        summary.seconds += time.perf_counter() - batch_start
+        if progress:
+            progress(len(pending), words)
+        pending.clear()
+
+    for record, slot in _stems(read_records(inputs, options.read)):
+        slots.append(slot)
+        if slot.error is not None or not isinstance(record, Article):
+            if progress:
+                progress(1, 0)
+            continue
+        key = article_key(record, runner.model_fingerprint)
+        if runner.cached(slot.stem, key) is not None:
+            summary.reused += 1
+            if progress:
+                progress(1, 0)
+            continue
+        pending.append((record, slot, key))
+        if len(pending) >= options.batch_size:
+            flush()
+    flush()
+    write_corpus_tables(runner, slots, summary)
+    write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
+    return summary
+
+
+def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) -> None:
+    """Rebuild mentions, entities and articles tables from the per-article results, in input order."""
+    mentions: list[Row] = []
+    entities: list[Row] = []
+    articles: list[Row] = []
+    for slot in slots:
+        row: Row = {
+            "article_id": slot.article_id,
+            "source": slot.source,
+            "date": slot.date,
+            "title": slot.title,
+            "chars": 0,
+            "tokens": 0,
+            "mentions": 0,
+            "entities": 0,
+            "status": "error",
+            "error": slot.error,
+        }
+        result = None if slot.error else _read_result(runner.result_path(slot.stem))
+        if result is None and slot.error is None:
+            row["error"] = "no result was written for this article; run again"
+        if result is not None:
+            row.update(
+                chars=result["chars"],
+                tokens=result["tokens"],
+                mentions=len(result["mentions"]),
+                entities=len(result["entities"]),
+                status="ok",
+                error=None,
+            )
+            mentions.extend({"article_id": slot.article_id, **m} for m in result["mentions"])
+            entities.extend({"article_id": slot.article_id, **e} for e in result["entities"])
+        articles.append(row)
+    summary.articles = len(articles)
+    summary.ok = sum(1 for r in articles if r["status"] == "ok")
+    summary.errors = summary.articles - summary.ok
+    summary.mentions = len(mentions)
+    summary.entities = len(entities)
+    for name, rows, schema in (("mentions", mentions, MENTIONS), ("entities", entities, ENTITIES)):
+        df = validate(pd.DataFrame(rows, columns=list(schema.columns)) if rows else empty(schema), schema)
+        write_csv(df, runner.out_dir / f"{name}.csv", excel=runner.options.excel)
+        write_parquet(df, runner.out_dir / f"{name}.parquet")
+    df = validate(pd.DataFrame(articles, columns=list(ARTICLES.columns)) if articles else empty(ARTICLES), ARTICLES)
+    write_csv(df, runner.out_dir / "articles.csv", excel=runner.options.excel)
+
+
+def _read_result(path: Path) -> Row | None:
+    try:
+        result: Row = json.loads(path.read_text(encoding="utf-8"))
+        return result
+    except (OSError, ValueError):
+        return None
+
+
+def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float) -> None:
+    nlp = runner.nlp
+    info = {
+        "de_entities_version": __version__,
+        "model": {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang},
+        "pipeline": nlp.pipe_names,
+        "config": PIPELINE_CONFIG.read_text(encoding="utf-8"),
+        "options": {
+            "force": runner.options.force,
+            "excel": runner.options.excel,
+            "batch_size": runner.options.batch_size,
+            "read": asdict(runner.options.read),
+        },
+        "counts": {
+            "articles": summary.articles,
+            "ok": summary.ok,
+            "errors": summary.errors,
+            "unchanged": summary.reused,
+            "processed": summary.ok - summary.reused,
+            "mentions": summary.mentions,
+            "entities": summary.entities,
+        },
+        "timings": {
+            "started": started.isoformat(timespec="seconds"),
+            "total_seconds": round(total_seconds, 3),
+            "processing_seconds": round(summary.seconds, 3),
+        },
+        "words_processed": summary.words,
+        "words_per_s": round(summary.words_per_s, 1),
+    }
+    atomic_write_text(runner.out_dir / "run.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,108 @@
+"""The declared schema of every output table: column order, types and allowed values.
+
+Every writer validates its table against one of these before writing. Validation is lazy: one report lists
+every bad cell, not only the first. IDs are strings throughout, so `007` never turns into `7`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .errors import Errors, PipelineError
+from .labels import COARSE_LABELS, FINE_TYPES, KINDS
+
+# The pipeline config drops labels outside these (fine_types.keep_unknown = false), so any model's output,
+# de_core_news_sm's included, fits the same tables.
+LABELS = pa.Check.isin(COARSE_LABELS)
+FINE = pa.Check.isin(FINE_TYPES)
+MENTION_KINDS = tuple(KINDS.values())
+NON_NEGATIVE = pa.Check.ge(0)
+NON_EMPTY = pa.Check.str_length(min_value=1)
+
+
+def _string(*checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(str, checks=list(checks), nullable=nullable, coerce=True)
+
+
+def _count() -> pa.Column:
+    return pa.Column("int64", checks=NON_NEGATIVE, coerce=True)
+
+
+MENTIONS = pa.DataFrameSchema(
+    {
+        "article_id": _string(NON_EMPTY),
+        "sentence": _count(),
+        "start": _count(),
+        "end": _count(),
+        "text": _string(NON_EMPTY),
+        "label": _string(LABELS),
+        "fine_type": _string(FINE),
+        "kind": _string(pa.Check.isin(MENTION_KINDS)),
+        "canonical": _string(NON_EMPTY),
+        "entity_id": _string(NON_EMPTY),
+    },
+    checks=pa.Check(lambda df: df["end"] > df["start"], error="end must be after start"),
+    strict=True,
+    ordered=True,
+    name="mentions",
+)
+
+ENTITIES = pa.DataFrameSchema(
+    {
+        "article_id": _string(NON_EMPTY),
+        "entity_id": _string(NON_EMPTY),
+        "canonical": _string(NON_EMPTY),
+        "label": _string(LABELS),
+        "mentions": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "name_mentions": _count(),
+        "derived_mentions": _count(),
+        "part_mentions": _count(),
+        "first_start": _count(),
+        "surface_forms": _string(NON_EMPTY),
+    },
+    checks=pa.Check(
+        lambda df: df["mentions"] == df["name_mentions"] + df["derived_mentions"] + df["part_mentions"],
+        error="mentions must be the sum of name, derived and part mentions",
+    ),
+    strict=True,
+    ordered=True,
+    name="entities",
+)
+
+ARTICLES = pa.DataFrameSchema(
+    {
+        "article_id": _string(NON_EMPTY),
+        "source": _string(),
+        "date": _string(nullable=True),
+        "title": _string(nullable=True),
+        "chars": _count(),
+        "tokens": _count(),
+        "mentions": _count(),
+        "entities": _count(),
+        "status": _string(pa.Check.isin(["ok", "error"])),
+        "error": _string(nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name="articles",
+)
+
+SCHEMAS = {"mentions": MENTIONS, "entities": ENTITIES, "articles": ARTICLES}
+
+
+def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """An empty table with the schema's columns."""
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in schema.columns})
+
+
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Check `df` against `schema`, coercing types; raise one error that lists every failure."""
+    if df.empty:
+        df = empty(schema) if not len(df.columns) else df
+    try:
+        return schema.validate(df, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases.head(20).to_string(index=False)
+        raise PipelineError(Errors.E030.format(table=schema.name, n=len(err.failure_cases), cases=cases)) from err

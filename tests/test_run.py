@@ -1,0 +1,204 @@
+"""The batch run end to end, with the shipped model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.assemble import build_pipeline
+from pipeline.output import read_csv, safe_file_stem
+from pipeline.run import RunOptions, run
+from pipeline.schemas import ARTICLES, ENTITIES, MENTIONS
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).parent.parent
+SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
+TABLES = ["articles.csv", "mentions.csv", "entities.csv"]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_pipeline()
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+    )
+
+
+def make_corpus(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    body = SAMPLE.read_text(encoding="utf-8")
+    for i in range(n):
+        (folder / f"{i:03d}.txt").write_text(
+            body.replace("Sotschi", f"Sotschi{'' if i % 2 else ' und Minsk'}"), encoding="utf-8"
+        )
+    return folder
+
+
+def tables(out: Path) -> dict[str, str]:
+    return {name: (out / name).read_text(encoding="utf-8") for name in TABLES} | {
+        f"articles/{p.name}": p.read_text(encoding="utf-8") for p in sorted((out / "articles").glob("*.csv"))
+    }
+
+
+def test_pipeline_analysis_has_no_problems(nlp: Language) -> None:
+    analysis = nlp.analyze_pipes()
+    assert not any(analysis["problems"].values())
+    assert nlp.pipe_names[-3:] == ["fine_types", "canonical", "tables"]
+
+
+def test_sample_article_end_to_end(tmp_path: Path, nlp: Language) -> None:
+    summary = run([SAMPLE.parent], tmp_path, nlp=nlp)
+    assert summary.exit_code == 0 and summary.ok == 1
+    table = read_csv(tmp_path / "articles" / "000_54a07f7f396f094c.csv")
+    assert list(table.columns) == list(ENTITIES.columns)
+    found = set(zip(table["canonical"], table["label"], strict=True))
+    for expected in [("Lukaschenko", "PER"), ("Putin", "PER"), ("Sotschi", "LOC"), ("EU", "ORG"), ("Nato", "ORG")]:
+        assert expected in found
+    mentions = read_csv(tmp_path / "mentions.csv")
+    assert list(mentions.columns) == list(MENTIONS.columns)
+    text = (tmp_path / "texts" / "000_54a07f7f396f094c.txt").read_text(encoding="utf-8")
+    for row in mentions.itertuples():
+        assert text[int(row.start) : int(row.end)] == row.text
+    articles = read_csv(tmp_path / "articles.csv")
+    assert list(articles.columns) == list(ARTICLES.columns)
+    assert articles.loc[0, "date"] == "2020-09" and articles.loc[0, "status"] == "ok"
+    info = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert info["model"]["name"] == "de_entities_ner" and info["words_per_s"] > 0
+    assert (tmp_path / "mentions.parquet").exists() and (tmp_path / "entities.parquet").exists()
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_written(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    make_corpus(corpus, 2)
+    (corpus / "latin1.txt").write_bytes("Müller in Köln".encode("latin-1"))
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02")
+    (corpus / "dup.jsonl").write_text(json.dumps({"id": "000", "text": "Doppelt."}) + "\n", encoding="utf-8")
+    result = cli("run", str(corpus), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "4 failed" in result.stdout and "articles.csv" in result.stdout
+    articles = read_csv(tmp_path / "out" / "articles.csv")
+    status = dict(zip(articles["article_id"] + "@" + articles["source"].str[-9:], articles["status"], strict=True))
+    assert sorted(status.values()).count("ok") == 2
+    errors = articles[articles["status"] == "error"].set_index("article_id")["error"].to_dict()
+    assert "UTF-8" in errors["latin1"] and "empty" in errors["empty"] and "binary" in errors["binary"]
+    assert "duplicate article ID" in errors["000"]
+    assert (tmp_path / "out" / "articles" / "000.csv").exists() and (tmp_path / "out" / "articles" / "001.csv").exists()
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    assert cli("run", str(SAMPLE), "--out", str(tmp_path / "ok"), "--quiet").returncode == 0
+    assert cli("run", str(SAMPLE)).returncode == 2  # no --out
+    assert cli("run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "x")).returncode == 2
+    assert cli("run", str(SAMPLE), "--out", str(tmp_path / "m"), "--model", "no_such_model").returncode == 1
+
+
+def test_incremental_rerun_and_force(tmp_path: Path, nlp: Language) -> None:
+    corpus = make_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    first = run([corpus], out, nlp=nlp)
+    before = tables(out)
+    second = run([corpus], out, nlp=nlp)
+    assert (second.reused, first.reused) == (3, 0)
+    assert tables(out) == before
+    (corpus / "001.txt").write_text("Angela Merkel traf Emmanuel Macron in Paris.", encoding="utf-8")
+    (corpus / "new.txt").write_text("Olaf Scholz besuchte Warschau.", encoding="utf-8")
+    third = run([corpus], out, nlp=nlp)
+    assert third.reused == 2 and third.ok == 4
+    assert "Macron" in (out / "articles" / "001.csv").read_text(encoding="utf-8")
+    forced = run([corpus], out, nlp=nlp, options=RunOptions(force=True))
+    assert forced.reused == 0
+
+
+def test_long_article_is_chunked_with_correct_offsets(tmp_path: Path, nlp: Language) -> None:
+    body = "\n\n".join(SAMPLE.read_text(encoding="utf-8").split("\n\n")[1:])
+    (tmp_path / "long.txt").write_text(body * 4, encoding="utf-8")
+    saved = nlp.max_length
+    nlp.max_length = 700
+    try:
+        summary = run([tmp_path / "long.txt"], tmp_path / "out", nlp=nlp)
+    finally:
+        nlp.max_length = saved
+    assert summary.ok == 1
+    text = (tmp_path / "out" / "texts" / "long.txt").read_text(encoding="utf-8")
+    mentions = read_csv(tmp_path / "out" / "mentions.csv")
+    assert len(mentions) > 20
+    for row in mentions.itertuples():
+        assert text[int(row.start) : int(row.end)] == row.text
+    sentences = mentions["sentence"].astype(int).tolist()
+    assert sentences == sorted(sentences) and sentences[-1] > 20
+
+
+def test_unsafe_ids_stay_inside_out_dir(tmp_path: Path) -> None:
+    ids = ["../escape", "a/b", "NUL", "x\u0000y", "=HYPERLINK()"]
+    feed = "".join(json.dumps({"id": i, "text": f"Putin sprach mit Merkel ({n})."}) + "\n" for n, i in enumerate(ids))
+    out = tmp_path / "out"
+    result = cli("run", "-", "--out", str(out), "--quiet", stdin=feed)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (tmp_path / "escape.csv").exists()
+    written = {p.name for p in (out / "articles").iterdir()}
+    assert written == {f"{safe_file_stem(i)}.csv" for i in ids}
+    for p in out.rglob("*"):
+        assert p.resolve().is_relative_to(out.resolve())
+    articles = read_csv(out / "articles.csv")
+    assert articles["article_id"].tolist()[:4] == ids[:4]
+    assert articles["article_id"].tolist()[4] == "'=HYPERLINK()"  # neutralised for spreadsheets
+
+
+def test_excel_dialect(tmp_path: Path) -> None:
+    result = cli("run", str(SAMPLE), "--out", str(tmp_path), "--excel", "--quiet")
+    assert result.returncode == 0
+    raw = (tmp_path / "mentions.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
+
+
+def test_killed_run_resumes_to_identical_output(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 40)
+    reference = tmp_path / "reference"
+    assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        str(corpus),
+        "--out",
+        str(out),
+        "--quiet",
+        "--batch-size",
+        "2",
+    ]
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 6:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list((out / "results").glob("*.json")))
+    assert 0 < done < 40, f"the kill came too late or too early ({done} results)"
+    assert not (out / "mentions.csv").exists()
+
+    assert cli("run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "2").returncode == 0
+    assert tables(out) == tables(reference)
+    assert not [p for p in out.rglob("*.tmp")]
+    shutil.rmtree(out)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
+
+
+def mention(**changes: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "article_id": "007",
+        "sentence": 0,
+        "start": 0,
+        "end": 5,
+        "text": "Putin",
+        "label": "PER",
+        "fine_type": "PER",
+        "kind": "name",
+        "canonical": "Putin",
+        "entity_id": "PER-1",
+    }
+    row.update(changes)
+    return row
+
+
+def test_valid_table_keeps_string_ids() -> None:
+    df = validate(pd.DataFrame([mention()]), MENTIONS)
+    assert df["article_id"].tolist() == ["007"]
+    assert list(df.columns) == list(MENTIONS.columns)
+
+
+def test_all_failures_are_reported_at_once() -> None:
+    df = pd.DataFrame([mention(label="GPE"), mention(kind="other"), mention(start=9, end=3)])
+    with pytest.raises(PipelineError, match=r"\[E030\].*mentions") as info:
+        validate(df, MENTIONS)
+    message = str(info.value)
+    assert "GPE" in message and "other" in message and "end must be after start" in message
+
+
+def test_column_order_is_enforced() -> None:
+    df = pd.DataFrame([mention()])[list(reversed(MENTIONS.columns))]
+    with pytest.raises(PipelineError):
+        validate(df, MENTIONS)
+
+
+def test_entity_counts_must_add_up() -> None:
+    row = {
+        "article_id": "a",
+        "entity_id": "LOC-1",
+        "canonical": "Belarus",
+        "label": "LOC",
+        "mentions": 3,
+        "name_mentions": 1,
+        "derived_mentions": 1,
+        "part_mentions": 0,
+        "first_start": 0,
+        "surface_forms": "Belarus | belarussische",
+    }
+    with pytest.raises(PipelineError, match="sum"):
+        validate(pd.DataFrame([row]), ENTITIES)
+
+
+def test_empty_tables_validate() -> None:
+    for schema in (MENTIONS, ENTITIES, ARTICLES):
+        assert list(validate(empty(schema), schema).columns) == list(schema.columns)
