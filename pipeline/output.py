@@ -6,6 +6,7 @@ moment leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -66,16 +67,24 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return neutralise(value)
+
+
 def csv_bytes(df: pd.DataFrame, *, excel: bool = False) -> bytes:
-    """A table as CSV: UTF-8, `,` and no BOM; or with `excel`, the German Excel dialect: `;` and a BOM."""
-    safe = df.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise)
+    """A table as CSV: UTF-8, `,` and no BOM; or with `excel`, the German Excel dialect: `;` and a BOM.
+
+    Missing values are empty cells, and formula-like strings are neutralised.
+    """
     buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\n")
-    text = buffer.getvalue()
-    return ("\ufeff" + text if excel else text).encode("utf-8")
+    if excel:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\n")
+    writer.writerow(df.columns)
+    writer.writerows([_cell(v) for v in row] for row in df.itertuples(index=False, name=None))
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:

@@ -167,23 +167,32 @@ class Runner:
         except Exception as err:
             return err
 
-    def save(self, article: Article, slot: Slot, key: str, result: Row) -> Row:
-        """Write the article's text and entity table, then its result file, which marks it done."""
-        entities = entity_rows(result["mentions"])
-        table = pd.DataFrame([{"article_id": article.id, **row} for row in entities]) if entities else empty(ENTITIES)
-        table = validate(table, ENTITIES)
-        write_csv(table, self.out_dir / "articles" / f"{slot.stem}.csv", excel=self.options.excel)
-        atomic_write_text(self.out_dir / "texts" / f"{slot.stem}.txt", result["text"])
-        record = {
-            "key": key,
-            "article_id": article.id,
-            "chars": len(result["text"]),
-            "tokens": result["tokens"],
-            "mentions": result["mentions"],
-            "entities": entities,
-        }
-        atomic_write_text(self.result_path(slot.stem), json.dumps(record, ensure_ascii=False))
-        return record
+    def save(self, batch: Sequence[tuple[Article, Slot, str, Row]]) -> int:
+        """Write each article's text and entity table, then its result file, which marks it done.
+
+        The entity tables of the whole batch are validated in one call: per article, schema validation
+        would cost more than the NER itself. Returns the number of words written.
+        """
+        entities = [entity_rows(result["mentions"]) for _, _, _, result in batch]
+        rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
+        table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
+        groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}
+        words = 0
+        for (article, slot, key, result), ents in zip(batch, entities, strict=True):
+            article_table = groups.get(article.id, empty(ENTITIES))
+            write_csv(article_table, self.out_dir / "articles" / f"{slot.stem}.csv", excel=self.options.excel)
+            atomic_write_text(self.out_dir / "texts" / f"{slot.stem}.txt", result["text"])
+            record = {
+                "key": key,
+                "article_id": article.id,
+                "chars": len(result["text"]),
+                "tokens": result["tokens"],
+                "mentions": result["mentions"],
+                "entities": ents,
+            }
+            atomic_write_text(self.result_path(slot.stem), json.dumps(record, ensure_ascii=False))
+            words += result["tokens"]
+        return words
 
 
 def _stems(records: Iterable[Record]) -> Iterator[tuple[Record, Slot]]:
@@ -242,12 +251,13 @@ def run(
             return
         batch_start = time.perf_counter()
         results = runner.annotate([article for article, _, _ in pending])
-        words = 0
+        done = []
         for (article, slot, key), result in zip(pending, results, strict=True):
             if isinstance(result, Exception):
                 slot.error = f"processing failed: {type(result).__name__}: {result}"
-                continue
-            words += runner.save(article, slot, key, result)["tokens"]
+            else:
+                done.append((article, slot, key, result))
+        words = runner.save(done)
         summary.words += words
         summary.seconds += time.perf_counter() - batch_start
         if progress:
