@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from .errors import PipelineError
 
@@ -148,30 +146,6 @@ def show(
     console.print(text)
     legend = "  ".join(f"[{style}]{label}[/{style}]" for label, style in styles.items())
     console.print(f"\n{legend}   [dim](derived and part mentions are shown in their base label)[/dim]")
-
-
-@app.command()
-def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article .txt files or folders of them.", exists=True)],
-    model: ModelOption = None,
-) -> None:
-    """Print the entities of each article as a table."""
-    from .loading import load
-    from .readers import iter_txt_articles
-
-    try:
-        nlp = load(model)
-    except PipelineError as err:
-        fail(err)
-    for article in iter_txt_articles(paths):
-        doc = nlp(article.text)
-        counts = Counter((ent.text, ent.label_, ent._.fine_type) for ent in doc.ents)
-        table = Table(title=f"{article.id}  {article.date or ''}  {article.title or ''}".strip())
-        for column in ("entity", "label", "fine type", "mentions"):
-            table.add_column(column)
-        for (text, label, fine), n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            table.add_row(text, label, fine, str(n))
-        console.print(table)
 
 
 @app.command("train")

@@ -72,3 +72,10 @@ def test_analyze_pipes_reports_no_problems() -> None:
     nlp.add_pipe("de_entities_fine_types")
     analysis = nlp.analyze_pipes()
     assert all(not problems for problems in analysis["problems"].values())
+
+
+def test_tokenizer_is_an_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    names = {ep.name for ep in entry_points(group="spacy_tokenizers")}
+    assert "de_entities.NormalisingTokenizer.v1" in names

@@ -202,3 +202,10 @@ def test_killed_run_resumes_to_identical_output(tmp_path: Path) -> None:
     assert tables(out) == tables(reference)
     assert not [p for p in out.rglob("*.tmp")]
     shutil.rmtree(out)
+
+
+def test_show_highlights_entities() -> None:
+    result = cli("show", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert "Lukaschenko" in result.stdout and "PER" in result.stdout
+    assert cli("show", str(REPO / "data")).returncode == 2
