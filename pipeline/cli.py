@@ -29,6 +29,16 @@ ModelOption = Annotated[
 ]
 
 
+def log_to_console() -> None:
+    """Show the package's progress messages; spaCy's own logger has its own handler already."""
+    logger = logging.getLogger("pipeline")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def fail(err: PipelineError) -> None:
     console.print(f"[red]{err}[/red]")
     raise typer.Exit(code=1)
@@ -180,7 +190,7 @@ def train_cli(
     from .loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model
     from .training import CONFIG_PATH, TrainOptions, train
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    log_to_console()
     settings = Config().from_disk(SETTINGS_PATH)
     name = default_model_name()
     try:
@@ -252,7 +262,7 @@ def vectors_cli(
     """Train floret subword vectors on raw German text, for `de-entities train --vectors`."""
     from .vectors import build_vectors
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    log_to_console()
     build_vectors(sources, output, words=words, dim=dim, bucket=bucket, epoch=epoch, threads=threads)
     console.print(f"Saved vectors to {output}")
 
@@ -277,7 +287,7 @@ def pretrain_cli(
     from .pretraining import pretrain, write_raw_jsonl
     from .training import CONFIG_PATH
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    log_to_console()
     try:
         vectors_path = None if vectors == "none" else Path(resolve_model(vectors or default_model_name()))
     except PipelineError as err:

@@ -8,6 +8,7 @@ importing this package first.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.util import registry
@@ -17,6 +18,7 @@ from .components.fine_types import FineTypes
 from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
+from .lexicon import load_lexicon
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
@@ -56,9 +58,14 @@ def make_fine_types(nlp: Language, name: str, keep_unknown: bool) -> FineTypes:
     return FineTypes(nlp, name, keep_unknown=keep_unknown)
 
 
-@Language.factory("de_entities_canonical", requires=["doc.ents"], assigns=["span._.canonical"])
-def make_canonical(nlp: Language, name: str) -> Canonical:
-    return Canonical(nlp, name)
+@Language.factory(
+    "de_entities_canonical",
+    requires=["doc.ents", "span._.fine_type"],
+    assigns=["span._.canonical"],
+    default_config={"lexicon_dir": None},
+)
+def make_canonical(nlp: Language, name: str, lexicon_dir: str | None) -> Canonical:
+    return Canonical(nlp, name, lexicon=load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
 
 @Language.factory(

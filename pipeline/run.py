@@ -27,9 +27,10 @@ from .assemble import PIPELINE_CONFIG, build_pipeline
 from .chunking import split_text
 from .components.normalise import NormalisingTokenizer
 from .components.tables import entity_rows
+from .corpus_tables import Cooccurrence, EntityIndex
 from .output import atomic_write_text, safe_file_stem, write_csv, write_parquet
 from .readers import Article, BadArticle, ReadOptions, Record, read_records
-from .schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
+from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty, validate
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +291,8 @@ def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) 
     mentions: list[Row] = []
     entities: list[Row] = []
     articles: list[Row] = []
+    index = EntityIndex()
+    cooccurrence = Cooccurrence()
     for slot in slots:
         row: Row = {
             "article_id": slot.article_id,
@@ -316,6 +319,8 @@ def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) 
                 error=None,
             )
             mentions.extend({"article_id": slot.article_id, **m} for m in result["mentions"])
+            index.add(result["mentions"], date=slot.date)
+            cooccurrence.add(result["mentions"])
             entities.extend({"article_id": slot.article_id, **e} for e in result["entities"])
         articles.append(row)
     summary.articles = len(articles)
@@ -323,7 +328,13 @@ def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) 
     summary.errors = summary.articles - summary.ok
     summary.mentions = len(mentions)
     summary.entities = len(entities)
-    for name, rows, schema in (("mentions", mentions, MENTIONS), ("entities", entities, ENTITIES)):
+    tables = (
+        ("mentions", mentions, MENTIONS),
+        ("entities", entities, ENTITIES),
+        ("entity_index", index.table(), ENTITY_INDEX),
+        ("cooccurrence", cooccurrence.table(), COOCCURRENCE),
+    )
+    for name, rows, schema in tables:
         df = validate(pd.DataFrame(rows, columns=list(schema.columns)) if rows else empty(schema), schema)
         write_csv(df, runner.out_dir / f"{name}.csv", excel=runner.options.excel)
         write_parquet(df, runner.out_dir / f"{name}.parquet")

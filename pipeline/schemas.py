@@ -89,7 +89,44 @@ ARTICLES = pa.DataFrameSchema(
     name="articles",
 )
 
-SCHEMAS = {"mentions": MENTIONS, "entities": ENTITIES, "articles": ARTICLES}
+ENTITY_INDEX = pa.DataFrameSchema(
+    {
+        "entity_id": pa.Column(str, checks=NON_EMPTY, unique=True, coerce=True),
+        "canonical": _string(NON_EMPTY),
+        "label": _string(LABELS),
+        "articles": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "mentions": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "first_date": _string(nullable=True),
+        "last_date": _string(nullable=True),
+        "surface_forms": _string(NON_EMPTY),
+    },
+    strict=True,
+    ordered=True,
+    name="entity_index",
+)
+
+COOCCURRENCE = pa.DataFrameSchema(
+    {
+        "entity_a": _string(NON_EMPTY),
+        "entity_b": _string(NON_EMPTY),
+        "canonical_a": _string(NON_EMPTY),
+        "canonical_b": _string(NON_EMPTY),
+        "sentences": _count(),
+        "articles": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+    },
+    checks=pa.Check(lambda df: df["entity_a"] < df["entity_b"], error="pairs are ordered: entity_a < entity_b"),
+    strict=True,
+    ordered=True,
+    name="cooccurrence",
+)
+
+SCHEMAS = {
+    "mentions": MENTIONS,
+    "entities": ENTITIES,
+    "articles": ARTICLES,
+    "entity_index": ENTITY_INDEX,
+    "cooccurrence": COOCCURRENCE,
+}
 
 
 def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:

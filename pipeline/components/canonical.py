@@ -1,7 +1,8 @@
-"""Canonical form of each entity mention.
+"""Canonical form of each entity mention: one name per real-world thing within an article.
 
-For now the canonical form is the mention's own text, with the kind of mention (`name`, `derived`, `part`)
-taken from its GermEval type; German-aware base forms and alias merging come later, in this same stage.
+"Putins", "Putin" and "Wladimir Putin" all get "Wladimir Putin"; "belarussische" gets "Belarus";
+"Kreml-Sprecher" gets "Kreml". The kind of mention (`name`, `derived`, `part`) comes from its GermEval type.
+The decisions are in `pipeline.canonical_names`, the word lists in `data/lexicon/`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..canonical_names import Mention, resolve
 from ..labels import kind_of
+from ..lexicon import Lexicon, load_lexicon
 from .fine_types import FINE_OF_COARSE
 
 
@@ -33,11 +36,17 @@ def mention_kind(span: Span) -> str:
 class Canonical:
     """Set `ent._.canonical` on every entity."""
 
-    def __init__(self, nlp: Language, name: str = "canonical") -> None:
+    def __init__(self, nlp: Language, name: str = "canonical", *, lexicon: Lexicon | None = None) -> None:
         self.name = name
+        self.lexicon = lexicon or load_lexicon()
         ensure_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        for ent in doc.ents:
-            ent._.canonical = " ".join(ent.text.split())
+        ents = list(doc.ents)
+        mentions = [
+            Mention(text=" ".join(ent.text.split()), label=ent.label_, kind=ent._.kind, words=[t.text for t in ent])
+            for ent in ents
+        ]
+        for ent, canonical in zip(ents, resolve(mentions, self.lexicon), strict=True):
+            ent._.canonical = canonical
         return doc

@@ -1,0 +1,85 @@
+"""Corpus-wide tables built from the per-article results: the entity index and entity co-occurrence."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class EntityIndex:
+    """One row per distinct entity in the corpus, fed one article at a time."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+        self.surface: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def add(self, mentions: Iterable[Row], *, date: str | None) -> None:
+        seen_here: set[str] = set()
+        for m in mentions:
+            eid = m["entity_id"]
+            row = self.rows.setdefault(
+                eid,
+                {
+                    "entity_id": eid,
+                    "canonical": m["canonical"],
+                    "label": m["label"],
+                    "articles": 0,
+                    "mentions": 0,
+                    "first_date": None,
+                    "last_date": None,
+                },
+            )
+            row["mentions"] += 1
+            self.surface[eid][m["text"]] += 1
+            if eid not in seen_here:
+                seen_here.add(eid)
+                row["articles"] += 1
+                if date:
+                    row["first_date"] = min(filter(None, [row["first_date"], date]))
+                    row["last_date"] = max(filter(None, [row["last_date"], date]))
+
+    def table(self) -> list[Row]:
+        """Rows by number of mentions, then ID; surface forms most frequent first."""
+        rows = []
+        for eid, row in self.rows.items():
+            forms = sorted(self.surface[eid].items(), key=lambda item: (-item[1], item[0]))
+            rows.append({**row, "surface_forms": " | ".join(form for form, _ in forms)})
+        return sorted(rows, key=lambda r: (-r["mentions"], r["entity_id"]))
+
+
+class Cooccurrence:
+    """Pairs of entities that occur in the same sentence, and in the same article, with counts."""
+
+    def __init__(self) -> None:
+        self.sentences: Counter[tuple[str, str]] = Counter()
+        self.articles: Counter[tuple[str, str]] = Counter()
+        self.names: dict[str, str] = {}
+
+    def add(self, mentions: Iterable[Row]) -> None:
+        by_sentence: dict[int, set[str]] = defaultdict(set)
+        in_article: set[str] = set()
+        for m in mentions:
+            self.names[m["entity_id"]] = m["canonical"]
+            by_sentence[m["sentence"]].add(m["entity_id"])
+            in_article.add(m["entity_id"])
+        for ids in by_sentence.values():
+            self.sentences.update(combinations(sorted(ids), 2))
+        self.articles.update(combinations(sorted(in_article), 2))
+
+    def table(self) -> list[Row]:
+        rows = [
+            {
+                "entity_a": a,
+                "entity_b": b,
+                "canonical_a": self.names[a],
+                "canonical_b": self.names[b],
+                "sentences": self.sentences.get((a, b), 0),
+                "articles": n,
+            }
+            for (a, b), n in self.articles.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["sentences"], -r["articles"], r["entity_a"], r["entity_b"]))

@@ -1,0 +1,94 @@
+"""German word lists and counts that the canonical-name stage decides from.
+
+All of it is data, read from files: `data/lexicon/` (shipped inside the wheel as `pipeline/lexicon/`) and the
+noun table of the `german-nouns` package (Wiktionary, CC BY-SA 4.0), which gives the grammatical gender,
+plural and genitive forms of about 100,000 German nouns.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def lexicon_dir() -> Path:
+    """The lexicon folder: inside the package in a wheel, else `data/lexicon` of the checkout."""
+    for candidate in (PACKAGE_DIR / "lexicon", PACKAGE_DIR.parent / "data" / "lexicon"):
+        if candidate.is_dir():
+            return candidate
+    return PACKAGE_DIR.parent / "data" / "lexicon"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Place:
+    base: str
+    label: str
+
+
+@dataclass
+class Lexicon:
+    """Everything the canonical stage looks up."""
+
+    derived: dict[str, Place] = field(default_factory=dict)  # lower-case adjective stem -> place
+    inhabitants: dict[str, Place] = field(default_factory=dict)  # inhabitant noun -> place
+    aliases: dict[str, Place] = field(default_factory=dict)  # short form -> canonical name
+    determiners: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    counts: dict[str, int] = field(default_factory=dict)  # word -> frequency in raw German text
+    genus: dict[str, str] = field(default_factory=dict)  # noun (nominative singular) -> m, f, n
+    plurals: frozenset[str] = frozenset()  # nominative plural forms of nouns
+    genitives: dict[str, str] = field(default_factory=dict)  # genitive singular form -> nominative
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+
+def read_nouns(lexicon: Lexicon) -> None:
+    """Fill gender, plural and genitive tables from the german-nouns package."""
+    from german_nouns.config import CSV_FILE_PATH
+
+    genus: dict[str, str] = {}
+    plurals: set[str] = set()
+    genitives: dict[str, str] = {}
+    with open(CSV_FILE_PATH, encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        col = {name: i for i, name in enumerate(header)}
+        plural_cols = [i for name, i in col.items() if name.startswith("nominativ plural")]
+        genitive_cols = [i for name, i in col.items() if name.startswith("genitiv singular")]
+        for row in reader:
+            lemma, gender = row[col["lemma"]], row[col["genus"]]
+            if gender in ("m", "f", "n"):
+                genus.setdefault(lemma, gender)
+            plurals.update(row[i] for i in plural_cols if i < len(row) and row[i])
+            for i in genitive_cols:
+                if i < len(row) and row[i] and row[i] != lemma:
+                    genitives.setdefault(row[i], lemma)
+    lexicon.genus, lexicon.plurals, lexicon.genitives = genus, frozenset(plurals - set(genus)), genitives
+
+
+@cache
+def load_lexicon(folder: Path | None = None) -> Lexicon:
+    """Read the lexicon once per process."""
+    folder = folder or lexicon_dir()
+    lexicon = Lexicon()
+    for form, base, label, kind in _rows(folder / "demonyms.tsv"):
+        target = lexicon.derived if kind == "adjective" else lexicon.inhabitants
+        target[form] = Place(base, label)
+    lexicon.aliases = {form: Place(base, label) for form, base, label in _rows(folder / "aliases.tsv")}
+    lexicon.determiners = frozenset(row[0] for row in _rows(folder / "determiners.txt"))
+    lexicon.titles = frozenset(row[0] for row in _rows(folder / "titles.txt"))
+    lexicon.counts = {row[0]: int(row[1]) for row in _rows(folder / "word_counts.tsv.gz") if len(row) == 2}
+    read_nouns(lexicon)
+    return lexicon
