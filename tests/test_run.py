@@ -17,13 +17,13 @@ from spacy.language import Language
 from pipeline.assemble import build_pipeline
 from pipeline.output import read_csv, safe_file_stem
 from pipeline.run import RunOptions, run
-from pipeline.schemas import ARTICLES, ENTITIES, MENTIONS
+from pipeline.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).parent.parent
 SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
-TABLES = ["articles.csv", "mentions.csv", "entities.csv"]
+TABLES = ["articles.csv", "mentions.csv", "entities.csv", "entity_index.csv", "cooccurrence.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,18 @@ def test_sample_article_end_to_end(tmp_path: Path, nlp: Language) -> None:
     articles = read_csv(tmp_path / "articles.csv")
     assert list(articles.columns) == list(ARTICLES.columns)
     assert articles.loc[0, "date"] == "2020-09" and articles.loc[0, "status"] == "ok"
+    index = read_csv(tmp_path / "entity_index.csv")
+    assert list(index.columns) == list(ENTITY_INDEX.columns)
+    people = index[index["label"] == "PER"].set_index("canonical")
+    assert (
+        "Alexander Lukaschenko" in people.index
+        and "Lukaschenko |" in people.loc["Alexander Lukaschenko", "surface_forms"] + " |"
+    )
+    assert set(index["entity_id"]) == set(mentions["entity_id"])
+    pairs = read_csv(tmp_path / "cooccurrence.csv")
+    assert list(pairs.columns) == list(COOCCURRENCE.columns) and len(pairs) > 0
+    assert (pairs["entity_a"] < pairs["entity_b"]).all()
+    assert set(pairs["entity_a"]) | set(pairs["entity_b"]) <= set(index["entity_id"])
     info = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert info["model"]["name"] == "de_entities_ner" and info["words_per_s"] > 0
     assert (tmp_path / "mentions.parquet").exists() and (tmp_path / "entities.parquet").exists()
