@@ -69,6 +69,15 @@ def run_cli(
         bool, typer.Option("--no-header", help="CSV files have no header row; give fields as column numbers.")
     ] = False,
     batch_size: Annotated[int, typer.Option(help="Articles per nlp.pipe batch.")] = 32,
+    workers: Annotated[
+        Optional[int], typer.Option(help="Worker processes (local) or expected workers (dask). Default: the cores.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="'local' (processes on this machine) or 'dask' (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://host:8786. Default: a LocalCluster.")
+    ] = None,
 ) -> None:
     """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
     from .readers import ReadOptions
@@ -86,7 +95,22 @@ def run_cli(
         quotechar=quotechar,
         header=not no_header,
     )
-    options = RunOptions(model=model, force=force, excel=excel, batch_size=batch_size, read=read)
+    from .engines import default_workers
+
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("choose 'local' or 'dask'", param_hint="--engine")
+    if workers is not None and workers < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--workers")
+    options = RunOptions(
+        model=model,
+        force=force,
+        excel=excel,
+        batch_size=batch_size,
+        read=read,
+        engine=engine,
+        workers=workers or default_workers(),
+        scheduler=scheduler,
+    )
     show_progress = not quiet and console.is_terminal
     try:
         summary = _run_with_progress(inputs, out, options) if show_progress else run(inputs, out, options=options)

@@ -42,3 +42,8 @@ class Errors:
         "[E030] The {table} table does not match its schema ({n} failures); nothing was written. This is a bug "
         "in the pipeline or in a custom component: please report it with these cases:\n{cases}"
     )
+    E040 = (
+        "[E040] The Dask engine needs dask.distributed, which is not installed. Install it with "
+        "`pip install 'de-entities[dask]'`, or use the local engine (`--engine local`)."
+    )
+    E041 = "[E041] Unknown engine '{engine}'. Choose 'local' or 'dask'."

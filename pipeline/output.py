@@ -73,16 +73,17 @@ def _cell(value: object) -> object:
     return neutralise(value)
 
 
-def csv_bytes(df: pd.DataFrame, *, excel: bool = False) -> bytes:
+def csv_bytes(df: pd.DataFrame, *, excel: bool = False, header: bool = True) -> bytes:
     """A table as CSV: UTF-8, `,` and no BOM; or with `excel`, the German Excel dialect: `;` and a BOM.
 
-    Missing values are empty cells, and formula-like strings are neutralised.
+    Missing values are empty cells, and formula-like strings are neutralised. Without `header`, only the
+    rows are written (no BOM either), for appending to a file that has them.
     """
     buffer = io.StringIO()
-    if excel:
-        buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\n")
-    writer.writerow(df.columns)
+    if header:
+        buffer.write("\ufeff" if excel else "")
+        writer.writerow(df.columns)
     writer.writerows([_cell(v) for v in row] for row in df.itertuples(index=False, name=None))
     return buffer.getvalue().encode("utf-8")
 

@@ -28,13 +28,18 @@ from .chunking import split_text
 from .components.normalise import NormalisingTokenizer
 from .components.tables import entity_rows
 from .corpus_tables import Cooccurrence, EntityIndex
-from .output import atomic_write_text, safe_file_stem, write_csv, write_parquet
+from .engines import DaskEngine, Engine, InProcess, Job, LocalPool
+from .errors import Errors, PipelineError
+from .output import atomic_write_text, safe_file_stem, write_csv
 from .readers import Article, BadArticle, ReadOptions, Record, read_records
 from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty, validate
+from .table_writer import TableWriter, write_table
 
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+# Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
+CHUNK_ROWS = 50_000
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -47,6 +52,9 @@ class RunOptions:
     excel: bool = False
     batch_size: int = 32
     read: ReadOptions = field(default_factory=ReadOptions)
+    engine: str = "local"
+    workers: int = 1
+    scheduler: str | None = None
 
 
 @dataclass
@@ -132,6 +140,22 @@ class Runner:
             return None
         return result if result.get("key") == key else None
 
+    def process(self, batch: Sequence[tuple[Article, str, str]]) -> list[tuple[int, str | None, int]]:
+        """Annotate a batch of (article, file stem, key) and write its results; returns (position, error, words)."""
+        # The memory zone frees the strings each batch adds to the vocabulary, so a long run stays flat.
+        with self.nlp.memory_zone():
+            results = self.annotate([article for article, _, _ in batch])
+        outcome: list[tuple[int, str | None, int]] = []
+        done = []
+        for i, ((article, stem, key), result) in enumerate(zip(batch, results, strict=True)):
+            if isinstance(result, Exception):
+                outcome.append((i, f"processing failed: {type(result).__name__}: {result}", 0))
+            else:
+                done.append((article, stem, key, result))
+                outcome.append((i, None, result["tokens"]))
+        self.save(done)
+        return outcome
+
     def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
         """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
         texts = [self.normalise(a.text) for a in articles]
@@ -168,21 +192,20 @@ class Runner:
         except Exception as err:
             return err
 
-    def save(self, batch: Sequence[tuple[Article, Slot, str, Row]]) -> int:
+    def save(self, batch: Sequence[tuple[Article, str, str, Row]]) -> None:
         """Write each article's text and entity table, then its result file, which marks it done.
 
         The entity tables of the whole batch are validated in one call: per article, schema validation
-        would cost more than the NER itself. Returns the number of words written.
+        would cost more than the NER itself.
         """
         entities = [entity_rows(result["mentions"]) for _, _, _, result in batch]
         rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
         table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
         groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}
-        words = 0
-        for (article, slot, key, result), ents in zip(batch, entities, strict=True):
+        for (article, stem, key, result), ents in zip(batch, entities, strict=True):
             article_table = groups.get(article.id, empty(ENTITIES))
-            write_csv(article_table, self.out_dir / "articles" / f"{slot.stem}.csv", excel=self.options.excel)
-            atomic_write_text(self.out_dir / "texts" / f"{slot.stem}.txt", result["text"])
+            write_csv(article_table, self.out_dir / "articles" / f"{stem}.csv", excel=self.options.excel)
+            atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
             record = {
                 "key": key,
                 "article_id": article.id,
@@ -191,9 +214,7 @@ class Runner:
                 "mentions": result["mentions"],
                 "entities": ents,
             }
-            atomic_write_text(self.result_path(slot.stem), json.dumps(record, ensure_ascii=False))
-            words += result["tokens"]
-        return words
+            atomic_write_text(self.result_path(stem), json.dumps(record, ensure_ascii=False))
 
 
 def _stems(records: Iterable[Record]) -> Iterator[tuple[Record, Slot]]:
@@ -245,101 +266,137 @@ def run(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots: list[Slot] = []
-    pending: list[tuple[Article, Slot, str]] = []
+    batches: dict[int, list[Slot]] = {}
 
-    def flush() -> None:
-        if not pending:
-            return
-        batch_start = time.perf_counter()
-        results = runner.annotate([article for article, _, _ in pending])
-        done = []
-        for (article, slot, key), result in zip(pending, results, strict=True):
-            if isinstance(result, Exception):
-                slot.error = f"processing failed: {type(result).__name__}: {result}"
-            else:
-                done.append((article, slot, key, result))
-        words = runner.save(done)
-        summary.words += words
-        summary.seconds += time.perf_counter() - batch_start
-        if progress:
-            progress(len(pending), words)
-        pending.clear()
+    def jobs() -> Iterator[Job]:
+        pending: list[tuple[Article, str, str]] = []
+        pending_slots: list[Slot] = []
+        for record, slot in _stems(read_records(inputs, options.read)):
+            slots.append(slot)
+            if slot.error is not None or not isinstance(record, Article):
+                if progress:
+                    progress(1, 0)
+                continue
+            key = article_key(record, runner.model_fingerprint)
+            if runner.cached(slot.stem, key) is not None:
+                summary.reused += 1
+                if progress:
+                    progress(1, 0)
+                continue
+            pending.append((record, slot.stem, key))
+            pending_slots.append(slot)
+            if len(pending) >= options.batch_size:
+                batches[id(pending)] = pending_slots
+                yield Job(pending, str(out), options)
+                pending, pending_slots = [], []
+        if pending:
+            batches[id(pending)] = pending_slots
+            yield Job(pending, str(out), options)
 
-    for record, slot in _stems(read_records(inputs, options.read)):
-        slots.append(slot)
-        if slot.error is not None or not isinstance(record, Article):
+    engine = make_engine(options, runner)
+    processing_start = time.perf_counter()
+    try:
+        for job, outcome in engine.map(jobs()):
+            batch_slots = batches.pop(id(job.batch))
+            words = 0
+            for position, error, n in outcome:
+                if error is not None:
+                    batch_slots[position].error = error
+                words += n
+            summary.words += words
             if progress:
-                progress(1, 0)
-            continue
-        key = article_key(record, runner.model_fingerprint)
-        if runner.cached(slot.stem, key) is not None:
-            summary.reused += 1
-            if progress:
-                progress(1, 0)
-            continue
-        pending.append((record, slot, key))
-        if len(pending) >= options.batch_size:
-            flush()
-    flush()
+                progress(len(outcome), words)
+    finally:
+        engine.close()
+    summary.seconds = time.perf_counter() - processing_start
     write_corpus_tables(runner, slots, summary)
     write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
     return summary
 
 
+def make_engine(options: RunOptions, runner: Runner) -> Engine:
+    """The engine the options ask for; one local worker runs in this process with its pipeline."""
+    if options.engine == "dask":
+        return DaskEngine(options.workers, options.scheduler)
+    if options.engine != "local":
+        raise PipelineError(Errors.E041.format(engine=options.engine))
+    if options.workers <= 1:
+        return InProcess(runner)
+    return LocalPool(options.workers)
+
+
 def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) -> None:
-    """Rebuild mentions, entities and articles tables from the per-article results, in input order."""
-    mentions: list[Row] = []
-    entities: list[Row] = []
-    articles: list[Row] = []
+    """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks."""
+    out, excel = runner.out_dir, runner.options.excel
+    writers = {
+        "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
+        "entities": TableWriter(out, "entities", ENTITIES, excel=excel),
+        "articles": TableWriter(out, "articles", ARTICLES, excel=excel, parquet=False),
+    }
+    chunks: dict[str, list[Row]] = {name: [] for name in writers}
     index = EntityIndex()
     cooccurrence = Cooccurrence()
-    for slot in slots:
-        row: Row = {
-            "article_id": slot.article_id,
-            "source": slot.source,
-            "date": slot.date,
-            "title": slot.title,
-            "chars": 0,
-            "tokens": 0,
-            "mentions": 0,
-            "entities": 0,
-            "status": "error",
-            "error": slot.error,
-        }
-        result = None if slot.error else _read_result(runner.result_path(slot.stem))
-        if result is None and slot.error is None:
-            row["error"] = "no result was written for this article; run again"
-        if result is not None:
-            row.update(
-                chars=result["chars"],
-                tokens=result["tokens"],
-                mentions=len(result["mentions"]),
-                entities=len(result["entities"]),
-                status="ok",
-                error=None,
-            )
-            mentions.extend({"article_id": slot.article_id, **m} for m in result["mentions"])
-            index.add(result["mentions"], date=slot.date)
-            cooccurrence.add(result["mentions"])
-            entities.extend({"article_id": slot.article_id, **e} for e in result["entities"])
-        articles.append(row)
-    summary.articles = len(articles)
-    summary.ok = sum(1 for r in articles if r["status"] == "ok")
+    try:
+        for slot in slots:
+            row = article_row(slot, runner)
+            if row["status"] == "ok":
+                summary.ok += 1
+                result = _read_result(runner.result_path(slot.stem)) or {}
+                chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in result["mentions"])
+                chunks["entities"].extend({"article_id": slot.article_id, **e} for e in result["entities"])
+                index.add(result["mentions"], date=slot.date)
+                cooccurrence.add(result["mentions"])
+                summary.mentions += row["mentions"]
+            chunks["articles"].append(row)
+            summary.articles += 1
+            if len(chunks["mentions"]) >= CHUNK_ROWS or len(chunks["articles"]) >= CHUNK_ROWS:
+                for name, writer in writers.items():
+                    writer.write(chunks[name])
+                    chunks[name] = []
+        for name, writer in writers.items():
+            writer.write(chunks[name])
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    for writer in writers.values():
+        writer.close()
     summary.errors = summary.articles - summary.ok
-    summary.mentions = len(mentions)
-    summary.entities = len(entities)
-    tables = (
-        ("mentions", mentions, MENTIONS),
-        ("entities", entities, ENTITIES),
-        ("entity_index", index.table(), ENTITY_INDEX),
-        ("cooccurrence", cooccurrence.table(), COOCCURRENCE),
+    entity_table = index.table()
+    summary.entities = len(entity_table)
+    write_table(out, "entity_index", ENTITY_INDEX, entity_table, excel=excel)
+    write_table(out, "cooccurrence", COOCCURRENCE, cooccurrence.table(), excel=excel)
+
+
+def article_row(slot: Slot, runner: Runner) -> Row:
+    """The articles-table row of one input article, from its result file or its error."""
+    row: Row = {
+        "article_id": slot.article_id,
+        "source": slot.source,
+        "date": slot.date,
+        "title": slot.title,
+        "chars": 0,
+        "tokens": 0,
+        "mentions": 0,
+        "entities": 0,
+        "status": "error",
+        "error": slot.error,
+    }
+    if slot.error is not None:
+        return row
+    result = _read_result(runner.result_path(slot.stem))
+    if result is None:
+        row["error"] = "no result was written for this article; run again"
+        return row
+    row.update(
+        chars=result["chars"],
+        tokens=result["tokens"],
+        mentions=len(result["mentions"]),
+        entities=len(result["entities"]),
+        status="ok",
+        error=None,
     )
-    for name, rows, schema in tables:
-        df = validate(pd.DataFrame(rows, columns=list(schema.columns)) if rows else empty(schema), schema)
-        write_csv(df, runner.out_dir / f"{name}.csv", excel=runner.options.excel)
-        write_parquet(df, runner.out_dir / f"{name}.parquet")
-    df = validate(pd.DataFrame(articles, columns=list(ARTICLES.columns)) if articles else empty(ARTICLES), ARTICLES)
-    write_csv(df, runner.out_dir / "articles.csv", excel=runner.options.excel)
+    return row
 
 
 def _read_result(path: Path) -> Row | None:
