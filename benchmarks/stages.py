@@ -1,0 +1,77 @@
+"""The cost of each stage of the batch run, so that the slowest one is known.
+
+Usage:
+    python benchmarks/stages.py ../shared/corpora/10kgnad/articles.csv [--limit N] [--model NAME_OR_PATH]
+
+Stages: read (CSV parsing), normalise, tokenise, each pipeline component (tok2vec, sentences, ner,
+fine_types, canonical, tables), and write (entity tables, texts and result files). One process, one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.assemble import build_pipeline
+from pipeline.readers import Article, ReadOptions, read_records
+from pipeline.run import Runner, RunOptions, article_key
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path, help="10kGNAD articles.csv (category;'text')")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--model", default=None, help="spaCy pipeline name or path (default: the shipped one)")
+    args = parser.parse_args()
+    seconds: dict[str, float] = {}
+
+    start = time.perf_counter()
+    read = ReadOptions(delimiter=";", quotechar="'", header=False, text_field="1")
+    articles = [r for r in read_records([args.corpus], read) if isinstance(r, Article)][: args.limit]
+    seconds["read"] = time.perf_counter() - start
+
+    nlp = build_pipeline(args.model)
+    normalise = nlp.tokenizer.normalise  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    texts = [normalise(a.text) for a in articles]
+    seconds["normalise"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    docs = [nlp.tokenizer.tokenizer(text) for text in texts]  # type: ignore[attr-defined]
+    seconds["tokenise"] = time.perf_counter() - start
+    words = sum(1 for doc in docs for token in doc if not token.is_space)
+
+    for name, proc in nlp.pipeline:
+        start = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=64)) if hasattr(proc, "pipe") else [proc(doc) for doc in docs]
+        seconds[name] = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = Runner(nlp, Path(tmp), RunOptions())
+        batch = []
+        for article, text, doc in zip(articles, texts, docs, strict=True):
+            result = {"text": text, "tokens": len(doc), "mentions": doc._.mentions}
+            batch.append((article, article.id, article_key(article, runner.model_fingerprint), result))
+        start = time.perf_counter()
+        for i in range(0, len(batch), 32):
+            runner.save(batch[i : i + 32])
+        seconds["write"] = time.perf_counter() - start
+
+    total = sum(seconds.values())
+    report = {
+        "articles": len(articles),
+        "words": words,
+        "stages": {
+            name: {"seconds": round(s, 3), "share": round(s / total, 3), "words_per_s": round(words / s) if s else None}
+            for name, s in seconds.items()
+        },
+        "total_words_per_s": round(words / total),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
