@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -259,7 +260,10 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     # A run killed in the middle of a write leaves its temporary file behind; the target itself is intact.
     for stale in out.rglob(".*.tmp"):
-        stale.unlink(missing_ok=True)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     nlp = nlp or build_pipeline(options.model)
     runner = Runner(nlp, out, options)
     summary = RunSummary(out_dir=out)

@@ -1,12 +1,15 @@
 """Write a corpus table in chunks: validated CSV and Parquet, streamed to temporary files, renamed at the end.
 
 The corpus tables can hold millions of rows; they are never built whole in memory. Each chunk is checked
-against the table's schema before it is appended.
+against the table's schema before it is appended. A large table's Parquet output is partitioned: past
+`PART_ROWS` rows, `<name>.parquet` becomes a folder of `part-NNNNN.parquet` files, which pandas, pyarrow,
+Dask and DuckDB read as one dataset.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,8 @@ import pyarrow.parquet as pq
 
 from .output import csv_bytes
 from .schemas import empty, validate
+
+PART_ROWS = 2_000_000
 
 
 def arrow_schema(schema: pa.DataFrameSchema) -> pa_arrow.Schema:
@@ -42,38 +47,61 @@ class TableWriter:
         self.csv_tmp = Path(csv_tmp)
         self.csv = os.fdopen(fd, "wb")
         self.csv.write(csv_bytes(empty(schema), excel=excel))  # the header (and the BOM for Excel)
-        self.parquet: pq.ParquetWriter | None = None
-        self.parquet_tmp: Path | None = None
-        if parquet:
-            fd, parquet_tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            self.parquet_tmp = Path(parquet_tmp)
-            self.arrow = arrow_schema(schema)
-            self.parquet = pq.ParquetWriter(self.parquet_tmp, self.arrow)
+        self.parquet = parquet
+        self.arrow = arrow_schema(schema)
+        self.parts_dir = Path(tempfile.mkdtemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=out_dir))
+        self.parts: list[Path] = []
+        self.part: pq.ParquetWriter | None = None
+        self.part_rows = 0
+
+    def _next_part(self) -> pq.ParquetWriter:
+        if self.part is not None:
+            self.part.close()
+        path = self.parts_dir / f"part-{len(self.parts):05d}.parquet"
+        self.parts.append(path)
+        self.part_rows = 0
+        self.part = pq.ParquetWriter(path, self.arrow)
+        return self.part
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         df = validate(pd.DataFrame(rows, columns=self.columns), self.schema)
         self.csv.write(csv_bytes(df, excel=self.excel, header=False))
-        if self.parquet is not None:
-            self.parquet.write_table(pa_arrow.Table.from_pandas(df, schema=self.arrow, preserve_index=False))
+        if self.parquet:
+            part = self.part if self.part is not None and self.part_rows < PART_ROWS else self._next_part()
+            part.write_table(pa_arrow.Table.from_pandas(df, schema=self.arrow, preserve_index=False))
+            self.part_rows += len(df)
         self.rows += len(df)
 
     def close(self) -> None:
-        """Finish both files and move them into place."""
+        """Finish the files and move them into place: one Parquet file, or a folder of parts."""
         self.csv.close()
         os.replace(self.csv_tmp, self.out_dir / f"{self.name}.csv")
-        if self.parquet is not None and self.parquet_tmp is not None:
-            self.parquet.close()
-            os.replace(self.parquet_tmp, self.out_dir / f"{self.name}.parquet")
+        if not self.parquet:
+            shutil.rmtree(self.parts_dir)
+            return
+        if self.part is None:
+            self._next_part()  # an empty table still gets a file with its schema
+        assert self.part is not None
+        self.part.close()
+        target = self.out_dir / f"{self.name}.parquet"
+        if target.is_dir():
+            shutil.rmtree(target)
+        if len(self.parts) == 1:
+            os.replace(self.parts[0], target)
+            shutil.rmtree(self.parts_dir)
+        else:
+            if target.exists():
+                target.unlink()
+            os.replace(self.parts_dir, target)
 
     def abort(self) -> None:
         self.csv.close()
         self.csv_tmp.unlink(missing_ok=True)
-        if self.parquet is not None and self.parquet_tmp is not None:
-            self.parquet.close()
-            self.parquet_tmp.unlink(missing_ok=True)
+        if self.part is not None:
+            self.part.close()
+        shutil.rmtree(self.parts_dir, ignore_errors=True)
 
 
 def write_table(

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pipeline.table_writer as table_writer
+from pipeline.errors import PipelineError
+from pipeline.output import read_csv
+from pipeline.schemas import ARTICLES, MENTIONS
+from pipeline.table_writer import TableWriter
+
+
+def mention(i: int) -> dict[str, object]:
+    return {
+        "article_id": f"{i:03d}",
+        "sentence": 0,
+        "start": 0,
+        "end": 5,
+        "text": "Putin",
+        "label": "PER",
+        "fine_type": "PER",
+        "kind": "name",
+        "canonical": "Putin",
+        "entity_id": "PER-1",
+    }
+
+
+def test_chunks_stream_into_csv_and_parquet(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
+    writer.write([mention(i) for i in range(3)])
+    writer.write([mention(i) for i in range(3, 5)])
+    writer.close()
+    csv = read_csv(tmp_path / "mentions.csv")
+    assert csv["article_id"].tolist() == ["000", "001", "002", "003", "004"]
+    parquet = pd.read_parquet(tmp_path / "mentions.parquet")
+    assert parquet["article_id"].tolist() == csv["article_id"].tolist()
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_large_tables_are_partitioned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table_writer, "PART_ROWS", 2)
+    writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
+    for start in range(0, 6, 2):
+        writer.write([mention(i) for i in range(start, start + 2)])
+    writer.close()
+    assert sorted(p.name for p in (tmp_path / "mentions.parquet").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+        "part-00002.parquet",
+    ]
+    assert pd.read_parquet(tmp_path / "mentions.parquet")["article_id"].tolist() == [f"{i:03d}" for i in range(6)]
+
+
+def test_bad_chunk_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path, "articles", ARTICLES, excel=True, parquet=False)
+    with pytest.raises(PipelineError):
+        writer.write([{"article_id": "a", "status": "maybe"}])
+    writer.abort()
+    assert not list(tmp_path.iterdir())
