@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_sample_article_entities(shipped_nlp: Language) -> None:
-    (article,) = iter_txt_articles([REPO / "data" / "samples"])
+    (article,) = iter_txt_articles([REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"])
     doc = shipped_nlp(article.text)
     found = {(ent.text, ent.label_) for ent in doc.ents}
     for expected in [("Lukaschenko", "PER"), ("Putin", "PER"), ("Sotschi", "LOC"), ("EU", "ORG"), ("Nato", "ORG")]:

@@ -28,8 +28,9 @@ def test_no_header_is_plain_text() -> None:
 
 def test_sample_folder() -> None:
     articles = list(iter_txt_articles([REPO / "data" / "samples"]))
-    assert [a.id for a in articles][:1] == ["000_54a07f7f396f094c"]
-    assert articles[0].date == "2020-09"
+    assert [a.id for a in articles][:2] == ["000_54a07f7f396f094c", "digest_2005-01"]
+    assert len(articles) == 74
+    assert articles[0].date == "2020-09" and articles[-1].date == "2011-01"
 
 
 def test_folder_is_searched_recursively_in_stable_order(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_pipeline_analysis_has_no_problems(nlp: Language) -> None:
 
 
 def test_sample_article_end_to_end(tmp_path: Path, nlp: Language) -> None:
-    summary = run([SAMPLE.parent], tmp_path, nlp=nlp)
+    summary = run([SAMPLE], tmp_path, nlp=nlp)
     assert summary.exit_code == 0 and summary.ok == 1
     table = read_csv(tmp_path / "articles" / "000_54a07f7f396f094c.csv")
     assert list(table.columns) == list(ENTITIES.columns)
