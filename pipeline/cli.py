@@ -182,6 +182,20 @@ def show(
     console.print(f"\n{legend}   [dim](derived and part mentions are shown in their base label)[/dim]")
 
 
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="The output folder of a `run`.", exists=True, file_okay=False)],
+    output: Annotated[
+        Optional[Path], typer.Option(help="Where to write the HTML. Default: OUT_DIR/report.html.")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report of a run: charts, counts and the failed articles."""
+    from .report import write_report
+
+    path = write_report(out_dir, output)
+    console.print(f"Wrote {path}")
+
+
 @app.command("train")
 def train_cli(
     output: Annotated[

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.parquet as pq
 
-from .output import csv_bytes
+from .output import FILE_MODE, csv_bytes
 from .schemas import empty, validate
 
 PART_ROWS = 2_000_000
@@ -77,6 +77,7 @@ class TableWriter:
     def close(self) -> None:
         """Finish the files and move them into place: one Parquet file, or a folder of parts."""
         self.csv.close()
+        os.chmod(self.csv_tmp, FILE_MODE)
         os.replace(self.csv_tmp, self.out_dir / f"{self.name}.csv")
         if not self.parquet:
             shutil.rmtree(self.parts_dir)
@@ -85,6 +86,9 @@ class TableWriter:
             self._next_part()  # an empty table still gets a file with its schema
         assert self.part is not None
         self.part.close()
+        for part in self.parts:
+            os.chmod(part, FILE_MODE)
+        os.chmod(self.parts_dir, 0o777 & ~(0o666 & ~FILE_MODE))
         target = self.out_dir / f"{self.name}.parquet"
         if target.is_dir():
             shutil.rmtree(target)

@@ -1,0 +1,164 @@
+"""Exploring a run's output: load the tables, rank entities, follow them over time, draw their network.
+
+Plain functions over the tables in an output folder, shared by `notebooks/explore.ipynb` and the HTML
+report, so that neither holds analysis logic of its own.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+from matplotlib.figure import Figure
+from spacy import displacy
+
+from .output import read_csv
+from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+
+COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
+COUNT_COLUMNS = ("chars", "tokens", "mentions", "entities", "articles", "sentences", "start", "end", "sentence")
+
+
+@dataclass
+class Tables:
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    entity_index: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    out_dir: Path
+
+
+def load_tables(out_dir: Path | str) -> Tables:
+    """Read the CSV tables of a run; IDs stay strings, counts become integers."""
+    out = Path(out_dir)
+    frames = {}
+    for name, schema in (
+        ("articles", ARTICLES),
+        ("mentions", MENTIONS),
+        ("entities", ENTITIES),
+        ("entity_index", ENTITY_INDEX),
+        ("cooccurrence", COOCCURRENCE),
+    ):
+        df = read_csv(out / f"{name}.csv")
+        for column in schema.columns:
+            if column in COUNT_COLUMNS or column.endswith("_mentions") or column == "first_start":
+                df[column] = pd.to_numeric(df[column]).astype("int64")
+        frames[name] = df
+    return Tables(out_dir=out, **frames)
+
+
+def top_entities(tables: Tables, *, label: str | None = None, n: int = 10) -> pd.DataFrame:
+    """The entities with the most mentions, optionally of one label."""
+    index = tables.entity_index
+    if label:
+        index = index[index["label"] == label]
+    return index.sort_values(["mentions", "articles", "canonical"], ascending=[False, False, True]).head(n)
+
+
+def filter_entities(tables: Tables, *, label: str | None = None, name: str | None = None) -> pd.DataFrame:
+    """Entities of a label and/or whose canonical name or surface forms contain `name` (case-insensitive)."""
+    index = tables.entity_index
+    if label:
+        index = index[index["label"] == label]
+    if name:
+        needle = name.lower()
+        hit = index["canonical"].str.lower().str.contains(needle, regex=False) | index[
+            "surface_forms"
+        ].str.lower().str.contains(needle, regex=False)
+        index = index[hit]
+    return index
+
+
+def mentions_by_month(tables: Tables, *, n: int = 6) -> pd.DataFrame:
+    """Mentions per month (the articles' `date`) of the `n` most mentioned entities (months by entities)."""
+    dated = tables.mentions.merge(tables.articles[["article_id", "date"]], on="article_id")
+    dated = dated[dated["date"].str.len() > 0]
+    top = top_entities(tables, n=n)["entity_id"].tolist()
+    names = dict(zip(tables.entity_index["entity_id"], tables.entity_index["canonical"], strict=True))
+    counts = dated[dated["entity_id"].isin(top)].groupby(["date", "entity_id"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=top, fill_value=0).rename(columns=names)
+    counts.columns.name = "entity"
+    return counts.sort_index()
+
+
+def cooccurrence_graph(tables: Tables, *, n: int = 25, min_sentences: int = 1) -> nx.Graph:
+    """The co-occurrence network of the `n` most mentioned entities, weighted by shared sentences."""
+    top = top_entities(tables, n=n)
+    keep = set(top["entity_id"])
+    graph = nx.Graph()
+    for row in top.itertuples():
+        graph.add_node(row.entity_id, name=row.canonical, label=row.label, mentions=int(row.mentions))
+    pairs = tables.cooccurrence
+    pairs = pairs[pairs["entity_a"].isin(keep) & pairs["entity_b"].isin(keep) & (pairs["sentences"] >= min_sentences)]
+    for row in pairs.itertuples():
+        graph.add_edge(row.entity_a, row.entity_b, weight=int(row.sentences))
+    return graph
+
+
+def plot_top(tables: Tables, *, n: int = 10) -> Figure:
+    """Bar charts of the top people, places and organisations."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
+    for ax, (label, title) in zip(axes, (("PER", "People"), ("LOC", "Places"), ("ORG", "Organisations")), strict=True):
+        top = top_entities(tables, label=label, n=n).iloc[::-1]
+        ax.barh(top["canonical"], top["mentions"], color=COLOURS[label])
+        ax.set_title(title)
+        ax.set_xlabel("mentions")
+    return fig
+
+
+def plot_timeline(tables: Tables, *, n: int = 6) -> Figure:
+    """Mentions per month of the most mentioned entities."""
+    counts = mentions_by_month(tables, n=n)
+    fig, ax = plt.subplots(figsize=(13, 4), constrained_layout=True)
+    if not counts.empty:
+        counts.plot(ax=ax, marker="o", linewidth=1)
+        ax.set_xticks(range(len(counts.index)))
+        ax.set_xticklabels(counts.index, rotation=90, fontsize=7)
+    ax.set_xlabel("month")
+    ax.set_ylabel("mentions")
+    ax.set_title("Entities over time")
+    return fig
+
+
+def plot_network(tables: Tables, *, n: int = 25) -> Figure:
+    """The co-occurrence network: node size by mentions, colour by label, edge width by shared sentences."""
+    graph = cooccurrence_graph(tables, n=n)
+    fig, ax = plt.subplots(figsize=(10, 8), constrained_layout=True)
+    if graph.number_of_nodes():
+        pos = nx.spring_layout(graph, seed=7, weight="weight")
+        sizes = [80 + 25 * graph.nodes[node]["mentions"] for node in graph]
+        colours = [COLOURS.get(graph.nodes[node]["label"], "#999999") for node in graph]
+        widths = [0.5 + graph.edges[edge]["weight"] for edge in graph.edges]
+        nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.4)
+        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)
+        nx.draw_networkx_labels(graph, pos, ax=ax, labels={n: graph.nodes[n]["name"] for n in graph}, font_size=8)
+    ax.set_title("Co-occurrence in sentences")
+    ax.axis("off")
+    return fig
+
+
+def figure_svg(fig: Figure) -> str:
+    """A figure as inline SVG markup, for a self-contained HTML page."""
+    buffer = io.StringIO()
+    # No metadata block: it only names matplotlib and would add links to the page.
+    fig.savefig(buffer, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def article_html(tables: Tables, article_id: str) -> str:
+    """One article with its entities highlighted by displaCy, from the stored text and mentions."""
+    from .output import safe_file_stem
+
+    text = (tables.out_dir / "texts" / f"{safe_file_stem(article_id)}.txt").read_text(encoding="utf-8")
+    rows = tables.mentions[tables.mentions["article_id"] == article_id].sort_values("start")
+    ents = [{"start": int(r.start), "end": int(r.end), "label": r.label} for r in rows.itertuples()]
+    data = {"text": text, "ents": ents, "title": article_id}
+    options = {"colors": COLOURS}
+    return str(displacy.render(data, style="ent", manual=True, page=False, jupyter=False, options=options))

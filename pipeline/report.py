@@ -1,0 +1,88 @@
+"""A self-contained HTML report of a run: counts, charts, the failed articles and one highlighted article.
+
+Everything is inline (SVG charts, displaCy markup, CSS), with no scripts and no network access, so the
+file opens from disk anywhere and can be mailed around.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from .explore import Tables, article_html, figure_svg, load_tables, plot_network, plot_timeline, plot_top, top_entities
+from .output import atomic_write_text
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.9em; } td, th { padding: 0.25em 0.6em; border: 1px solid #ddd; }
+th { background: #f4f4f4; text-align: left; } .counts td:first-child { font-weight: 600; }
+.chart svg { max-width: 100%; height: auto; } .muted { color: #777; }
+"""
+
+
+def _table(rows: list[dict[str, object]], columns: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(row.get(c, '')))}</td>" for c in columns) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_report(tables: Tables) -> str:
+    """The report page as an HTML string."""
+    run_info = {}
+    run_json = tables.out_dir / "run.json"
+    if run_json.exists():
+        run_info = json.loads(run_json.read_text(encoding="utf-8"))
+    articles = tables.articles
+    failed = articles[articles["status"] == "error"]
+    counts = {
+        "articles": len(articles),
+        "ok": int((articles["status"] == "ok").sum()),
+        "failed": len(failed),
+        "mentions": len(tables.mentions),
+        "distinct entities": len(tables.entity_index),
+        "months": articles["date"].replace("", None).dropna().nunique(),
+        "model": f"{run_info.get('model', {}).get('name')} {run_info.get('model', {}).get('version')}",
+        "words per second": run_info.get("words_per_s", "n/a"),
+    }
+    parts = [
+        "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'>",
+        f"<title>de-entities report: {html.escape(str(tables.out_dir.name))}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>Entities in {html.escape(str(tables.out_dir.name))}</h1>",
+        f"<p class='muted'>{html.escape(str(tables.out_dir))}</p>",
+        "<h2>Counts</h2>",
+        "<table class='counts'>"
+        + "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in counts.items())
+        + "</table>",
+        "<h2>Top people, places and organisations</h2>",
+        f"<div class='chart'>{figure_svg(plot_top(tables))}</div>",
+        "<h2>Entities over time</h2>",
+        f"<div class='chart'>{figure_svg(plot_timeline(tables))}</div>",
+        "<h2>Co-occurrence network</h2>",
+        f"<div class='chart'>{figure_svg(plot_network(tables))}</div>",
+        "<h2>Most mentioned entities</h2>",
+        _table(
+            top_entities(tables, n=25).to_dict("records"),
+            ["canonical", "label", "mentions", "articles", "first_date", "last_date", "surface_forms"],
+        ),
+        f"<h2>Failed articles ({len(failed)})</h2>",
+        _table(failed.to_dict("records"), ["article_id", "source", "error"]) if len(failed) else "<p>None.</p>",
+    ]
+    ok = articles[articles["status"] == "ok"]
+    if len(ok):
+        busiest = ok.sort_values(["mentions", "article_id"], ascending=[False, True]).iloc[0]["article_id"]
+        parts += ["<h2>The article with the most mentions</h2>", article_html(tables, busiest)]
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(out_dir: Path | str, output: Path | str | None = None) -> Path:
+    """Write the report of the run in `out_dir` (default: `out_dir/report.html`) and return its path."""
+    tables = load_tables(out_dir)
+    target = Path(output) if output else tables.out_dir / "report.html"
+    atomic_write_text(target, render_report(tables))
+    return target

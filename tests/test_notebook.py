@@ -1,0 +1,42 @@
+"""The exploration notebook runs top to bottom on the sample corpus, and is stored without outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parent.parent
+NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
+
+
+def test_notebook_is_stored_without_outputs() -> None:
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_notebook_defines_no_pipeline_logic() -> None:
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert "def " not in code and "class " not in code and "import spacy" not in code
+
+
+@pytest.mark.slow
+def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    # Run it on a fresh output folder, so that it exercises the pipeline and not a stale folder.
+    notebook.cells[1].source = notebook.cells[1].source.replace(
+        'OUT = REPO / "output" / "samples"', f"OUT = Path({str(tmp_path / 'out')!r})"
+    )
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 3
+    assert (tmp_path / "out" / "entity_index.csv").exists()

@@ -1,0 +1,66 @@
+"""The HTML report: written from a run, rendered in real headless Chromium with no console errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.report import write_report
+from pipeline.run import RunOptions, run
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# As in the machine notes: without these flags Chromium tries to reach Google's services at start-up.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    corpus = tmp_path_factory.mktemp("corpus")
+    for path in sorted((REPO / "data" / "samples" / "digests").glob("*.txt"))[:12]:
+        shutil.copy(path, corpus / path.name)
+    shutil.copy(REPO / "data" / "samples" / "000_54a07f7f396f094c.txt", corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01")
+    run([corpus], out, options=RunOptions(workers=1))
+    return write_report(out)
+
+
+def test_report_is_self_contained(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    assert page.count("<svg") >= 3
+    assert "broken" in page and "binary file" in page
+    # Nothing is loaded from elsewhere: no scripts, no stylesheets, no images or links to the web.
+    for external in ("<script", "<link", "src=", 'href="http', "url(http", "@import"):
+        assert external not in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_report_renders_in_headless_chromium(report: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(report.as_uri())
+        shot = report.with_suffix(".png")
+        page.screenshot(path=str(shot), full_page=True)
+        headings = page.locator("h2").all_inner_texts()
+        browser.close()
+    assert not errors, errors
+    assert "Co-occurrence network" in headings and any(h.startswith("Failed articles (1)") for h in headings)
+    assert shot.stat().st_size > 50_000
