@@ -70,6 +70,12 @@ def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object
     return overrides
 
 
+def spacy_version_range() -> str:
+    """The spaCy versions that can load the model: this one up to the next minor release."""
+    major, minor = (int(part) for part in spacy.__version__.split(".")[:2])
+    return f">={spacy.__version__},<{major}.{minor + 1}.0"
+
+
 def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: float, speed: float) -> dict:
     meta = dict(nlp.meta)
     meta.update(json.loads(META_PATH.read_text(encoding="utf-8")))
@@ -79,7 +85,7 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
             "name": options.name,
             "version": __version__,
             "lang": "de",
-            "spacy_version": f">={spacy.__version__},<{'.'.join(spacy.__version__.split('.')[:2])}.99",
+            "spacy_version": spacy_version_range(),
             "performance": {
                 "dev_file": Path(options.dev_path).name,
                 "ents_f_4class": views["4class"]["micro"]["f1"],

@@ -79,16 +79,23 @@ def train_floret(
 
 
 def build_vectors(
-    sources: list[Path],
+    sources: list[tuple[Path, int]],
     output: Path,
     *,
-    words: int,
+    germeval: Path | None = None,
+    copies: int = 0,
     dim: int,
     bucket: int,
     epoch: int,
     threads: int,
 ) -> Path:
-    """Tokenise raw text, train floret on it and save a spaCy pipeline holding the vectors."""
+    """Tokenise raw text, train floret on it and save a spaCy pipeline holding the vectors.
+
+    Args:
+        sources: (folder or file, word budget) pairs of raw text.
+        output: the folder for the pipeline that holds only the vectors.
+        germeval: a GermEval file whose sentences are added as raw text, `copies` times (in-domain text).
+    """
     import tempfile
 
     import spacy
@@ -96,10 +103,18 @@ def build_vectors(
 
     with tempfile.TemporaryDirectory(prefix="de-entities-vectors-") as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        n = write_floret_corpus([(source, words) for source in sources], corpus)
+        sources = list(sources)
+        if germeval is not None and copies:
+            from .germeval import read_sentences
+
+            text = Path(tmp) / "germeval.txt"
+            sentences = "".join(" ".join(s.words) + "\n" for s in read_sentences(germeval))
+            text.write_text(sentences * copies, encoding="utf-8")
+            sources.append((text, 10**9))
+        n = write_floret_corpus(sources, corpus)
         logger.info("training floret on %d words", n)
         floret_path = train_floret(corpus, Path(tmp) / "vectors", dim=dim, bucket=bucket, epoch=epoch, threads=threads)
         nlp = spacy.blank("de")
-        convert_vectors(nlp, floret_path, truncate=0, prune=-1, mode="floret")
+        convert_vectors(nlp, floret_path, truncate=0, prune=-1, mode="floret", name="de_entities_floret")
         nlp.to_disk(output)
     return output
