@@ -68,7 +68,7 @@ def run_cli(
     no_header: Annotated[
         bool, typer.Option("--no-header", help="CSV files have no header row; give fields as column numbers.")
     ] = False,
-    batch_size: Annotated[int, typer.Option(help="Articles per nlp.pipe batch.")] = 32,
+    batch_size: Annotated[int, typer.Option(help="Articles per nlp.pipe batch.")] = 64,
     workers: Annotated[
         Optional[int], typer.Option(help="Worker processes (local) or expected workers (dask). Default: the cores.")
     ] = None,

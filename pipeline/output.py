@@ -22,6 +22,7 @@ RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGN
 MAX_NAME = 120
 # A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset(FORMULA_START)
 
 
 def safe_file_stem(article_id: str) -> str:
@@ -75,6 +76,8 @@ def neutralise(value: object) -> object:
 
 
 def _cell(value: object) -> object:
+    if type(value) is str:  # the common case first: this runs once per cell of every table
+        return "'" + value if value[:1] in FORMULA_CHARS else value
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return neutralise(value)

@@ -14,12 +14,14 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 Row = dict[str, Any]
 # Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
 CHUNK_ROWS = 50_000
+# Batches processed in one spaCy memory zone before it is closed and its strings freed.
+ZONE_BATCHES = 50
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -51,7 +55,7 @@ class RunOptions:
     model: str | Path | None = None
     force: bool = False
     excel: bool = False
-    batch_size: int = 32
+    batch_size: int = 64
     read: ReadOptions = field(default_factory=ReadOptions)
     engine: str = "local"
     workers: int = 1
@@ -125,6 +129,8 @@ class Runner:
         self.out_dir = out_dir
         self.options = options
         self.model_fingerprint = fingerprint(nlp)
+        self.zone: ExitStack | None = None
+        self.zone_batches = 0
         tokenizer = nlp.tokenizer
         self.normalise = tokenizer.normalise if isinstance(tokenizer, NormalisingTokenizer) else (lambda t: t)
 
@@ -143,9 +149,7 @@ class Runner:
 
     def process(self, batch: Sequence[tuple[Article, str, str]]) -> list[tuple[int, str | None, int]]:
         """Annotate a batch of (article, file stem, key) and write its results; returns (position, error, words)."""
-        # The memory zone frees the strings each batch adds to the vocabulary, so a long run stays flat.
-        with self.nlp.memory_zone():
-            results = self.annotate([article for article, _, _ in batch])
+        results = self.annotate_in_zone([article for article, _, _ in batch])
         outcome: list[tuple[int, str | None, int]] = []
         done = []
         for i, ((article, stem, key), result) in enumerate(zip(batch, results, strict=True)):
@@ -156,6 +160,26 @@ class Runner:
                 outcome.append((i, None, result["tokens"]))
         self.save(done)
         return outcome
+
+    def annotate_in_zone(self, articles: Sequence[Article]) -> list[Row | Exception]:
+        """Annotate inside a spaCy memory zone that is renewed every `ZONE_BATCHES` batches.
+
+        A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
+        It also drops the tokenizer's cache, so renewing it after every batch would cost speed for nothing.
+        """
+        if self.zone is None:
+            self.zone = ExitStack()
+            self.zone.enter_context(self.nlp.memory_zone())
+        results = self.annotate(articles)
+        self.zone_batches += 1
+        if self.zone_batches >= ZONE_BATCHES:
+            self.close_zone()
+        return results
+
+    def close_zone(self) -> None:
+        if self.zone is not None:
+            self.zone.close()
+        self.zone, self.zone_batches = None, 0
 
     def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
         """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
@@ -183,7 +207,7 @@ class Runner:
                 row = dict(row, start=row["start"] + offset, end=row["end"] + offset)
                 row["sentence"] += sentences_before[i]
                 result["mentions"].append(row)
-            result["tokens"] += sum(1 for token in doc if not token.is_space)
+            result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
             sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
         return results
 
@@ -203,8 +227,9 @@ class Runner:
         rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
         table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
         groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}
+        no_entities = empty(ENTITIES)
         for (article, stem, key, result), ents in zip(batch, entities, strict=True):
-            article_table = groups.get(article.id, empty(ENTITIES))
+            article_table = groups.get(article.id, no_entities)
             write_csv(article_table, self.out_dir / "articles" / f"{stem}.csv", excel=self.options.excel)
             atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
             record = {
@@ -312,6 +337,7 @@ def run(
                 progress(len(outcome), words)
     finally:
         engine.close()
+        runner.close_zone()
     summary.seconds = time.perf_counter() - processing_start
     write_corpus_tables(runner, slots, summary)
     write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)

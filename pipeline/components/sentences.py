@@ -6,6 +6,8 @@ sentence. A pipeline that already has a parser or a senter keeps its own boundar
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -20,11 +22,11 @@ class Sentences:
 
     def __call__(self, doc: Doc) -> Doc:
         doc = self.sentencizer(doc)
-        for token in doc[1:]:
-            previous = doc[token.i - 1]
-            # A newline is either in the whitespace after the previous token or a whitespace token itself.
-            if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
-                token.is_sent_start = True
-            elif token.is_space:
+        # Line breaks are always whitespace tokens of their own, so only those need a look.
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)):
+            token = doc[int(i)]
+            if token.i > 0:
                 token.is_sent_start = False
+            if "\n" in token.text and token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = True
         return doc
