@@ -25,8 +25,12 @@ MIN_ADJECTIVE_COUNT = 20
 ACRONYM_RE = re.compile(r"^[A-ZÄÖÜ]{2,6}$")
 
 
-def genitive_base(word: str, *, seen: set[str], lexicon: Lexicon) -> str:
-    """The nominative of a name that may carry a genitive ending, decided from evidence."""
+def genitive_base(word: str, *, seen: set[str], lexicon: Lexicon, genitive: bool = False) -> str:
+    """The nominative of a name that may carry a genitive ending, decided from evidence.
+
+    `genitive` is the model's morphology, where the pipeline has a morphologizer (de_core_news_sm does):
+    with it, a shorter form that the corpus knows at all is enough.
+    """
     if word.endswith(("'", "\u2019")) and len(word) > 2:
         return word[:-1]  # Paris', Klaus': the apostrophe marks a genitive of a name ending in s
     if not word.endswith("s") or len(word) <= 3:
@@ -36,7 +40,7 @@ def genitive_base(word: str, *, seen: set[str], lexicon: Lexicon) -> str:
         if candidate in seen:
             return candidate
     # The corpus decides: "Putin" is more frequent than "Putins", but "Han" is rarer than "Hans".
-    count = lexicon.count(word)
+    count = 0 if genitive else lexicon.count(word)
     supported = [
         c
         for c in candidates
@@ -69,7 +73,7 @@ def adjective_nominative(word: str, gender: str, lexicon: Lexicon) -> str:
     return word
 
 
-def base_name(words: list[str], *, seen: set[str], lexicon: Lexicon, label: str) -> str:
+def base_name(words: list[str], *, seen: set[str], lexicon: Lexicon, label: str, genitive: bool = False) -> str:
     """The canonical base form of a name mention given as words."""
     while len(words) > 1 and words[0] in lexicon.determiners:
         words = words[1:]
@@ -78,7 +82,7 @@ def base_name(words: list[str], *, seen: set[str], lexicon: Lexicon, label: str)
     if label == "PER":
         while len(words) > 1 and words[0] in lexicon.titles:
             words = words[1:]
-    last = genitive_base(words[-1], seen=seen, lexicon=lexicon)
+    last = genitive_base(words[-1], seen=seen, lexicon=lexicon, genitive=genitive)
     words = [*words[:-1], last]
     if label != "PER" and len(words) > 1:
         gender = noun_gender(last, lexicon)
@@ -133,6 +137,7 @@ class Mention:
     base: str = ""
     group: int = -1
     words: list[str] = field(default_factory=list)
+    genitive: bool = False  # the model's morphology says the last word is in the genitive case
 
 
 def resolve(mentions: list[Mention], lexicon: Lexicon) -> list[str]:
@@ -142,7 +147,7 @@ def resolve(mentions: list[Mention], lexicon: Lexicon) -> list[str]:
     for m in mentions:
         m.base = m.text
         if m.kind == "name":
-            m.base = base_name(m.words, seen=seen, lexicon=lexicon, label=m.label)
+            m.base = base_name(m.words, seen=seen, lexicon=lexicon, label=m.label, genitive=m.genitive)
             # An inhabitant noun tagged as a name ("Belarussen" as LOC) still means its place.
             found = derived_base(m.text, lexicon) if len(m.words) == 1 and m.label == "LOC" else None
             if found and m.base not in seen:

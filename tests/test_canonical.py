@@ -114,3 +114,15 @@ def test_bad_config_fails_validation() -> None:
     nlp = spacy.blank("de")
     with pytest.raises(ConfigValidationError):
         nlp.add_pipe("de_entities_canonical", config={"lexicon_dir": 5})
+
+
+def test_model_morphology_is_evidence(nlp: Language) -> None:
+    # "Standards" is more frequent than "Standard" in the word counts (it is mostly a plural), so without
+    # morphology it stays whole ...
+    assert canonical(nlp, "Die Regeln Standards.", [("Standards", "OTH")]) == ["Standards"]
+    # ... but when a morphologizer (such as de_core_news_sm's) marks it as genitive, the -s goes.
+    doc = gold_doc(nlp, {"id": "m", "text": "Die Regeln Standards.", "mentions": [["Standards", "", "OTH", ""]]})
+    doc[2].set_morph("Case=Gen|Number=Sing")
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert doc.ents[0]._.canonical == "Standard"

@@ -44,7 +44,13 @@ class Canonical:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         mentions = [
-            Mention(text=" ".join(ent.text.split()), label=ent.label_, kind=ent._.kind, words=[t.text for t in ent])
+            Mention(
+                text=" ".join(ent.text.split()),
+                label=ent.label_,
+                kind=ent._.kind,
+                words=[t.text for t in ent],
+                genitive="Gen" in ent[-1].morph.get("Case", []),
+            )
             for ent in ents
         ]
         for ent, canonical in zip(ents, resolve(mentions, self.lexicon), strict=True):
