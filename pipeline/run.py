@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -103,6 +105,41 @@ class Slot:
     title: str | None = None
     date: str | None = None
     error: str | None = None
+
+
+class SlotSpool:
+    """The slots of a run in input order, spooled to a temporary file so that memory stays flat.
+
+    A slot is written when its article is read; a processing failure, known only later, is kept aside.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        fd, path = tempfile.mkstemp(prefix=".slots.", suffix=".tmp", dir=out_dir)
+        self.path = Path(path)
+        self.file = os.fdopen(fd, "w", encoding="utf-8")
+        self.count = 0
+        self.failures: dict[int, str] = {}
+
+    def add(self, slot: Slot) -> int:
+        self.file.write(json.dumps(asdict(slot), ensure_ascii=False) + "\n")
+        self.count += 1
+        return self.count - 1
+
+    def fail(self, index: int, error: str) -> None:
+        self.failures[index] = error
+
+    def __iter__(self) -> Iterator[Slot]:
+        self.file.close()
+        with open(self.path, encoding="utf-8") as f:
+            for index, line in enumerate(f):
+                slot = Slot(**json.loads(line))
+                if index in self.failures:
+                    slot.error = self.failures[index]
+                yield slot
+
+    def close(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
 
 
 def fingerprint(nlp: Language) -> str:
@@ -294,14 +331,14 @@ def run(
     summary = RunSummary(out_dir=out)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    slots: list[Slot] = []
-    batches: dict[int, list[Slot]] = {}
+    slots = SlotSpool(out)
+    batches: dict[int, list[int]] = {}
 
     def jobs() -> Iterator[Job]:
         pending: list[tuple[Article, str, str]] = []
-        pending_slots: list[Slot] = []
+        pending_slots: list[int] = []
         for record, slot in _stems(read_records(inputs, options.read)):
-            slots.append(slot)
+            index = slots.add(slot)
             if slot.error is not None or not isinstance(record, Article):
                 if progress:
                     progress(1, 0)
@@ -313,7 +350,7 @@ def run(
                     progress(1, 0)
                 continue
             pending.append((record, slot.stem, key))
-            pending_slots.append(slot)
+            pending_slots.append(index)
             if len(pending) >= options.batch_size:
                 batches[id(pending)] = pending_slots
                 yield Job(pending, str(out), options)
@@ -330,7 +367,7 @@ def run(
             words = 0
             for position, error, n in outcome:
                 if error is not None:
-                    batch_slots[position].error = error
+                    slots.fail(batch_slots[position], error)
                 words += n
             summary.words += words
             if progress:
@@ -339,7 +376,10 @@ def run(
         engine.close()
         runner.close_zone()
     summary.seconds = time.perf_counter() - processing_start
-    write_corpus_tables(runner, slots, summary)
+    try:
+        write_corpus_tables(runner, slots, summary)
+    finally:
+        slots.close()
     write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
     return summary
 
@@ -355,7 +395,7 @@ def make_engine(options: RunOptions, runner: Runner) -> Engine:
     return LocalPool(options.workers)
 
 
-def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) -> None:
+def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
     """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks."""
     out, excel = runner.out_dir, runner.options.excel
     writers = {
@@ -368,10 +408,10 @@ def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) 
     cooccurrence = Cooccurrence()
     try:
         for slot in slots:
-            row = article_row(slot, runner)
-            if row["status"] == "ok":
+            result = None if slot.error else _read_result(runner.result_path(slot.stem))
+            row = article_row(slot, result)
+            if result is not None:
                 summary.ok += 1
-                result = _read_result(runner.result_path(slot.stem)) or {}
                 chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in result["mentions"])
                 chunks["entities"].extend({"article_id": slot.article_id, **e} for e in result["entities"])
                 index.add(result["mentions"], date=slot.date)
@@ -398,7 +438,7 @@ def write_corpus_tables(runner: Runner, slots: list[Slot], summary: RunSummary) 
     write_table(out, "cooccurrence", COOCCURRENCE, cooccurrence.table(), excel=excel)
 
 
-def article_row(slot: Slot, runner: Runner) -> Row:
+def article_row(slot: Slot, result: Row | None) -> Row:
     """The articles-table row of one input article, from its result file or its error."""
     row: Row = {
         "article_id": slot.article_id,
@@ -414,7 +454,6 @@ def article_row(slot: Slot, runner: Runner) -> Row:
     }
     if slot.error is not None:
         return row
-    result = _read_result(runner.result_path(slot.stem))
     if result is None:
         row["error"] = "no result was written for this article; run again"
         return row
