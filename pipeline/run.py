@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 # Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
 # Batches processed in one spaCy memory zone before it is closed and its strings freed.
 ZONE_BATCHES = 50
 ProgressCallback = Callable[[int, int], None]
