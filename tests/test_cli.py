@@ -29,3 +29,11 @@ def test_unknown_model_exits_1(tiny_tsv) -> None:  # type: ignore[no-untyped-def
     result = runner.invoke(app, ["evaluate", str(tiny_tsv), "--model", "no_such_model"])
     assert result.exit_code == 1
     assert "E001" in result.output
+
+
+def test_readme_lists_every_command() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in typer.main.get_group(app).commands:
+        assert f"| `{name}" in readme, f"README's command table lacks {name}"
