@@ -21,9 +21,9 @@ import spacy
 
 import pipeline
 from pipeline.assemble import build_pipeline
+from pipeline.batch import RunOptions, run
 from pipeline.benchmark import count_words
 from pipeline.readers import Article, ReadOptions, read_records
-from pipeline.run import RunOptions, run
 
 
 def main() -> None:

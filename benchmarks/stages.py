@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from pipeline.assemble import build_pipeline
+from pipeline.batch import Runner, RunOptions, article_key
 from pipeline.readers import Article, ReadOptions, read_records
-from pipeline.run import Runner, RunOptions, article_key
 
 
 def main() -> None:

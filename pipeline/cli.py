@@ -80,8 +80,8 @@ def run_cli(
     ] = None,
 ) -> None:
     """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
+    from .batch import RunOptions, run
     from .readers import ReadOptions
-    from .run import RunOptions, run
 
     for item in inputs:
         if item != "-" and not Path(item).exists():
@@ -124,8 +124,8 @@ def run_cli(
 def _run_with_progress(inputs: list[str], out: Path, options):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from .batch import run
     from .readers import read_records
-    from .run import run
 
     # Counting the inputs first reads them twice, but gives the bar an end and the ETA a meaning.
     total = sum(1 for _ in read_records(inputs, options.read)) if "-" not in inputs else None

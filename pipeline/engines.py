@@ -36,7 +36,7 @@ _RUNNERS: dict[tuple[str, str], Any] = {}
 def process_batch(job: Job) -> Outcome:
     """Process one batch on this worker, building its pipeline on first use (once per worker process)."""
     from .assemble import build_pipeline
-    from .run import Runner
+    from .batch import Runner
 
     key = (job.out_dir, repr(job.options))
     runner = _RUNNERS.get(key)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch import RunOptions, run
 from pipeline.report import write_report
-from pipeline.run import RunOptions, run
 
 pytestmark = pytest.mark.slow
 

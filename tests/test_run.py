@@ -15,8 +15,8 @@ import pytest
 from spacy.language import Language
 
 from pipeline.assemble import build_pipeline
+from pipeline.batch import RunOptions, run
 from pipeline.output import read_csv, safe_file_stem
-from pipeline.run import RunOptions, run
 from pipeline.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 pytestmark = pytest.mark.slow
@@ -56,6 +56,12 @@ def tables(out: Path) -> dict[str, str]:
     return {name: (out / name).read_text(encoding="utf-8") for name in TABLES} | {
         f"articles/{p.name}": p.read_text(encoding="utf-8") for p in sorted((out / "articles").glob("*.csv"))
     }
+
+
+def test_run_is_a_plain_function_of_the_package() -> None:
+    import pipeline
+
+    assert pipeline.run is run
 
 
 def test_pipeline_analysis_has_no_problems(nlp: Language) -> None:

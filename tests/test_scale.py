@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.run import RunOptions, run
+from pipeline.batch import RunOptions, run
 
 pytestmark = pytest.mark.slow
 
