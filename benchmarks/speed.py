@@ -15,7 +15,6 @@ the best of `--repeat` passes, which damps noise from other processes.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 
@@ -23,18 +22,13 @@ import spacy
 
 import pipeline
 from pipeline.benchmark import best_seconds, count_words
+from pipeline.readers import Article, ReadOptions, read_records
 
 
 def read_10kgnad(path: Path, *, limit: int | None) -> list[str]:
-    """Read the texts of a `category;'text'` file."""
-    texts = []
-    with open(path, encoding="utf-8", newline="") as f:
-        for row in csv.reader(f, delimiter=";", quotechar="'"):
-            if len(row) >= 2 and row[1].strip():
-                texts.append(row[1])
-            if limit and len(texts) >= limit:
-                break
-    return texts
+    """The texts of a `category;'text'` file, read by the pipeline's own CSV reader."""
+    options = ReadOptions(delimiter=";", quotechar="'", header=False, text_field="1")
+    return [r.text for r in read_records([path], options) if isinstance(r, Article)][:limit]
 
 
 def main() -> None:
