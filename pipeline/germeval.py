@@ -7,12 +7,12 @@ separated by a tab or a space (the legal LER corpus uses a space). Only outer ta
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Errors, PipelineError
+from .rawtext import open_text
 
 # GermEval 2014 files from 2014 still carry soft hyphens inside tokens; they are invisible and would only split
 # the vocabulary ("Bundes\u00adtag" vs "Bundestag").
@@ -23,13 +23,6 @@ SOFT_HYPHEN = "\u00ad"
 class Sentence:
     words: list[str]
     tags: list[str]
-
-
-def open_text(path: Path):  # type: ignore[no-untyped-def]
-    """Open a UTF-8 text file, transparently decompressing `.gz`."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
 
 
 def _is_comment(line: str) -> bool:

@@ -8,10 +8,11 @@ plural and genitive forms of about 100,000 German nouns.
 from __future__ import annotations
 
 import csv
-import gzip
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from .rawtext import open_text
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -25,8 +26,7 @@ def lexicon_dir() -> Path:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
+    with open_text(path) as f:
         return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
+
+
+def open_text(path: Path) -> TextIO:
+    """Open a UTF-8 text file for reading, transparently decompressing `.gz`."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
 
 
 def iter_raw_lines(path: Path) -> Iterator[str]:
     """Yield the non-empty, stripped lines of one file (`.gz` is decompressed on the fly)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
+    with open_text(path) as f:
         for line in f:
             line = line.strip()
             if line:
