@@ -8,7 +8,7 @@ process keeps at most a few batches in flight, so input streams through in bound
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -69,18 +69,22 @@ class InProcess:
         pass
 
 
-def _bounded(submit: Any, jobs: Iterable[Job], limit: int) -> Iterator[tuple[Job, Any]]:
-    """Submit jobs keeping at most `limit` in flight; yield (job, finished future) as they complete."""
+def _bounded(
+    submit: Callable[[Job], Any], jobs: Iterable[Job], limit: int, wait_first: Callable[[list[Any]], Iterable[Any]]
+) -> Iterator[tuple[Job, Any]]:
+    """Submit jobs keeping at most `limit` in flight; yield (job, finished future) as they complete.
+
+    `wait_first` blocks until at least one of the given futures is done and returns the done ones; it is
+    the only part that differs between concurrent.futures and Dask.
+    """
     pending: dict[Any, Job] = {}
     for job in jobs:
         pending[submit(job)] = job
-        if len(pending) >= limit:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for future in done:
+        while len(pending) >= limit:
+            for future in wait_first(list(pending)):
                 yield pending.pop(future), future
     while pending:
-        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-        for future in done:
+        for future in wait_first(list(pending)):
             yield pending.pop(future), future
 
 
@@ -95,7 +99,10 @@ class LocalPool:
         def submit(job: Job) -> Future[Outcome]:
             return self.pool.submit(process_batch, job)
 
-        for job, future in _bounded(submit, jobs, 2 * self.workers):
+        def wait_first(futures: list[Any]) -> Iterable[Any]:
+            return wait(futures, return_when=FIRST_COMPLETED).done
+
+        for job, future in _bounded(submit, jobs, 2 * self.workers, wait_first):
             yield job, future.result()
 
     def close(self) -> None:
@@ -125,20 +132,15 @@ class DaskEngine:
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
         from distributed import wait as dask_wait
 
-        pending: dict[Any, Job] = {}
-
-        def drain(all_done: bool) -> Iterator[tuple[Job, Outcome]]:
-            done = dask_wait(list(pending), return_when="ALL_COMPLETED" if all_done else "FIRST_COMPLETED").done
-            for future in done:
-                yield pending.pop(future), future.result()
-
-        for job in jobs:
+        def submit(job: Job) -> Any:
             # pure=False: two batches with equal content are still two pieces of work.
-            pending[self.client.submit(process_batch, job, pure=False)] = job
-            if len(pending) >= 2 * self.workers:
-                yield from drain(False)
-        while pending:
-            yield from drain(False)
+            return self.client.submit(process_batch, job, pure=False)
+
+        def wait_first(futures: list[Any]) -> Iterable[Any]:
+            return dask_wait(futures, return_when="FIRST_COMPLETED").done
+
+        for job, future in _bounded(submit, jobs, 2 * self.workers, wait_first):
+            yield job, future.result()
 
     def close(self) -> None:
         self.client.close()
