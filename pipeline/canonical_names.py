@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Place
 
 ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
 STRONG_NOMINATIVE = {"m": "er", "f": "e", "n": "es", "pl": "e"}
@@ -93,25 +93,22 @@ def base_name(words: list[str], *, seen: set[str], lexicon: Lexicon, label: str,
     return alias.base if alias else name
 
 
+def _inflected_lookup(word: str, endings: tuple[str, ...], table: dict[str, Place]) -> Place | None:
+    """The entry of `word` or of `word` minus one of the inflection `endings`, tried in order."""
+    for ending in endings:
+        if word.endswith(ending):
+            stem = word[: -len(ending)] if ending else word
+            if stem in table:
+                return table[stem]
+    return None
+
+
 def derived_base(text: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """The place a derived word refers to: `belarussische` -> (Belarus, LOC); None if unknown."""
     word = text.strip()
-    lower = word.lower()
-    for ending in ("", "e", "en", "em", "er", "es"):
-        if ending and not lower.endswith(ending):
-            continue
-        stem = lower[: -len(ending)] if ending else lower
-        if stem in lexicon.derived:
-            place = lexicon.derived[stem]
-            return place.base, place.label
-    for ending in ("", "n", "en", "s", "in", "innen"):
-        if ending and not word.endswith(ending):
-            continue
-        stem = word[: -len(ending)] if ending else word
-        if stem in lexicon.inhabitants:
-            place = lexicon.inhabitants[stem]
-            return place.base, place.label
-    return None
+    place = _inflected_lookup(word.lower(), ("", "e", "en", "em", "er", "es"), lexicon.derived)
+    place = place or _inflected_lookup(word, ("", "n", "en", "s", "in", "innen"), lexicon.inhabitants)
+    return (place.base, place.label) if place else None
 
 
 def part_base(text: str, lexicon: Lexicon) -> str | None:
