@@ -30,6 +30,11 @@ def _count() -> pa.Column:
     return pa.Column("int64", checks=NON_NEGATIVE, coerce=True)
 
 
+def _positive() -> pa.Column:
+    """A count that is at least 1: an entity or pair is only listed where it occurs."""
+    return pa.Column("int64", checks=pa.Check.ge(1), coerce=True)
+
+
 MENTIONS = pa.DataFrameSchema(
     {
         "article_id": _string(NON_EMPTY),
@@ -55,7 +60,7 @@ ENTITIES = pa.DataFrameSchema(
         "entity_id": _string(NON_EMPTY),
         "canonical": _string(NON_EMPTY),
         "label": _string(LABELS),
-        "mentions": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "mentions": _positive(),
         "name_mentions": _count(),
         "derived_mentions": _count(),
         "part_mentions": _count(),
@@ -94,8 +99,8 @@ ENTITY_INDEX = pa.DataFrameSchema(
         "entity_id": pa.Column(str, checks=NON_EMPTY, unique=True, coerce=True),
         "canonical": _string(NON_EMPTY),
         "label": _string(LABELS),
-        "articles": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
-        "mentions": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "articles": _positive(),
+        "mentions": _positive(),
         "first_date": _string(nullable=True),
         "last_date": _string(nullable=True),
         "surface_forms": _string(NON_EMPTY),
@@ -112,7 +117,7 @@ COOCCURRENCE = pa.DataFrameSchema(
         "canonical_a": _string(NON_EMPTY),
         "canonical_b": _string(NON_EMPTY),
         "sentences": _count(),
-        "articles": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+        "articles": _positive(),
     },
     checks=pa.Check(lambda df: df["entity_a"] < df["entity_b"], error="pairs are ordered: entity_a < entity_b"),
     strict=True,
