@@ -1,7 +1,8 @@
-"""Shared fixtures: a blank German pipeline and tiny GermEval files (a few hundred bytes each)."""
+"""Shared fixtures: a blank German pipeline, tiny GermEval files (a few hundred bytes each), table rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,29 @@ def shipped_nlp() -> Language:
     if not (models_dir() / default_model_name() / "config.cfg").is_file():
         pytest.fail(f"the shipped model is missing from {models_dir()}")
     return pipeline.load()
+
+
+MentionRow = Callable[..., dict[str, object]]
+
+
+@pytest.fixture
+def mention_row() -> MentionRow:
+    """Make one valid row of the mentions table, with any column changed by keyword."""
+
+    def make(**changes: object) -> dict[str, object]:
+        row: dict[str, object] = {
+            "article_id": "007",
+            "sentence": 0,
+            "start": 0,
+            "end": 5,
+            "text": "Putin",
+            "label": "PER",
+            "fine_type": "PER",
+            "kind": "name",
+            "canonical": "Putin",
+            "entity_id": "PER-1",
+        }
+        row.update(changes)
+        return row
+
+    return make

@@ -2,44 +2,28 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import MentionRow
 
 from pipeline.errors import PipelineError
 from pipeline.schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
 
 
-def mention(**changes: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "article_id": "007",
-        "sentence": 0,
-        "start": 0,
-        "end": 5,
-        "text": "Putin",
-        "label": "PER",
-        "fine_type": "PER",
-        "kind": "name",
-        "canonical": "Putin",
-        "entity_id": "PER-1",
-    }
-    row.update(changes)
-    return row
-
-
-def test_valid_table_keeps_string_ids() -> None:
-    df = validate(pd.DataFrame([mention()]), MENTIONS)
+def test_valid_table_keeps_string_ids(mention_row: MentionRow) -> None:
+    df = validate(pd.DataFrame([mention_row()]), MENTIONS)
     assert df["article_id"].tolist() == ["007"]
     assert list(df.columns) == list(MENTIONS.columns)
 
 
-def test_all_failures_are_reported_at_once() -> None:
-    df = pd.DataFrame([mention(label="GPE"), mention(kind="other"), mention(start=9, end=3)])
+def test_all_failures_are_reported_at_once(mention_row: MentionRow) -> None:
+    df = pd.DataFrame([mention_row(label="GPE"), mention_row(kind="other"), mention_row(start=9, end=3)])
     with pytest.raises(PipelineError, match=r"\[E030\].*mentions") as info:
         validate(df, MENTIONS)
     message = str(info.value)
     assert "GPE" in message and "other" in message and "end must be after start" in message
 
 
-def test_column_order_is_enforced() -> None:
-    df = pd.DataFrame([mention()])[list(reversed(MENTIONS.columns))]
+def test_column_order_is_enforced(mention_row: MentionRow) -> None:
+    df = pd.DataFrame([mention_row()])[list(reversed(MENTIONS.columns))]
     with pytest.raises(PipelineError):
         validate(df, MENTIONS)
 

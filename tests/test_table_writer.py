@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import MentionRow
 
 import pipeline.table_writer as table_writer
 from pipeline.errors import PipelineError
@@ -12,25 +13,10 @@ from pipeline.schemas import ARTICLES, MENTIONS
 from pipeline.table_writer import TableWriter
 
 
-def mention(i: int) -> dict[str, object]:
-    return {
-        "article_id": f"{i:03d}",
-        "sentence": 0,
-        "start": 0,
-        "end": 5,
-        "text": "Putin",
-        "label": "PER",
-        "fine_type": "PER",
-        "kind": "name",
-        "canonical": "Putin",
-        "entity_id": "PER-1",
-    }
-
-
-def test_chunks_stream_into_csv_and_parquet(tmp_path: Path) -> None:
+def test_chunks_stream_into_csv_and_parquet(tmp_path: Path, mention_row: MentionRow) -> None:
     writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
-    writer.write([mention(i) for i in range(3)])
-    writer.write([mention(i) for i in range(3, 5)])
+    writer.write([mention_row(article_id=f"{i:03d}") for i in range(3)])
+    writer.write([mention_row(article_id=f"{i:03d}") for i in range(3, 5)])
     writer.close()
     csv = read_csv(tmp_path / "mentions.csv")
     assert csv["article_id"].tolist() == ["000", "001", "002", "003", "004"]
@@ -39,11 +25,11 @@ def test_chunks_stream_into_csv_and_parquet(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*"))
 
 
-def test_large_tables_are_partitioned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_tables_are_partitioned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mention_row: MentionRow) -> None:
     monkeypatch.setattr(table_writer, "PART_ROWS", 2)
     writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
     for start in range(0, 6, 2):
-        writer.write([mention(i) for i in range(start, start + 2)])
+        writer.write([mention_row(article_id=f"{i:03d}") for i in range(start, start + 2)])
     writer.close()
     assert sorted(p.name for p in (tmp_path / "mentions.parquet").iterdir()) == [
         "part-00000.parquet",
