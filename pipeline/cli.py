@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .errors import PipelineError
+
+if TYPE_CHECKING:
+    from .batch import RunOptions, RunSummary
 
 app = typer.Typer(
     help="German entity extraction on spaCy: find people, places, organisations and other names.",
@@ -81,6 +85,7 @@ def run_cli(
 ) -> None:
     """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
     from .batch import RunOptions, run
+    from .engines import default_workers
     from .readers import ReadOptions
 
     for item in inputs:
@@ -95,8 +100,6 @@ def run_cli(
         quotechar=quotechar,
         header=not no_header,
     )
-    from .engines import default_workers
-
     if engine not in ("local", "dask"):
         raise typer.BadParameter("choose 'local' or 'dask'", param_hint="--engine")
     if workers is not None and workers < 1:
@@ -121,7 +124,7 @@ def run_cli(
     raise typer.Exit(code=summary.exit_code)
 
 
-def _run_with_progress(inputs: list[str], out: Path, options):  # type: ignore[no-untyped-def]
+def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> RunSummary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import run
@@ -140,8 +143,6 @@ def _run_with_progress(inputs: list[str], out: Path, options):  # type: ignore[n
     ) as bar:
         task = bar.add_task("articles", total=total, wps=0.0)
         state = {"words": 0.0}
-        import time
-
         start = time.perf_counter()
 
         def advance(articles: int, words: int) -> None:
