@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from spacy import displacy
 
-from .output import read_csv
+from .output import read_csv, safe_file_stem
 from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
@@ -154,8 +154,6 @@ def figure_svg(fig: Figure) -> str:
 
 def article_html(tables: Tables, article_id: str) -> str:
     """One article with its entities highlighted by displaCy, from the stored text and mentions."""
-    from .output import safe_file_stem
-
     text = (tables.out_dir / "texts" / f"{safe_file_stem(article_id)}.txt").read_text(encoding="utf-8")
     rows = tables.mentions[tables.mentions["article_id"] == article_id].sort_values("start")
     ents = [{"start": int(r.start), "end": int(r.end), "label": r.label} for r in rows.itertuples()]

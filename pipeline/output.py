@@ -102,12 +102,6 @@ def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
     atomic_write_bytes(path, csv_bytes(df, excel=excel))
 
 
-def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    buffer = io.BytesIO()
-    df.to_parquet(buffer, index=False)
-    atomic_write_bytes(path, buffer.getvalue())
-
-
 def read_csv(path: Path, *, excel: bool = False) -> pd.DataFrame:
     """Read a table written by `write_csv`, keeping every column a string (IDs such as `007` stay as they are)."""
     return pd.read_csv(

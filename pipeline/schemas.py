@@ -125,14 +125,6 @@ COOCCURRENCE = pa.DataFrameSchema(
     name="cooccurrence",
 )
 
-SCHEMAS = {
-    "mentions": MENTIONS,
-    "entities": ENTITIES,
-    "articles": ARTICLES,
-    "entity_index": ENTITY_INDEX,
-    "cooccurrence": COOCCURRENCE,
-}
-
 
 def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
     """An empty table with the schema's columns."""
