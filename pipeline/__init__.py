@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from .loading import load
 
-__version__ = "0.1.0"
+try:
+    # The one version string is in pyproject.toml; the installed package's metadata carries it.
+    __version__ = version("de-entities")
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
+
 __all__ = ["__version__", "load", "run"]
 
 

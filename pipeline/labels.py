@@ -9,6 +9,9 @@ BASE_TYPES = tuple(COARSE_OF_BASE)
 KINDS = {"": "name", "deriv": "derived", "part": "part"}
 FINE_TYPES = tuple(base + suffix for base in BASE_TYPES for suffix in KINDS)
 COARSE_LABELS = ("PER", "LOC", "ORG", "MISC")
+# A pipeline trained on coarse labels (such as de_core_news_sm on WikiNER) has no fine type; its MISC is
+# GermEval's OTH.
+FINE_OF_COARSE = {coarse: base for base, coarse in COARSE_OF_BASE.items()}
 
 
 def split_fine_type(fine_type: str) -> tuple[str, str]:

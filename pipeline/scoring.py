@@ -17,9 +17,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components.fine_types import FINE_OF_COARSE
 from .germeval import bio_to_spans, read_sentences
-from .labels import BASE_TYPES, FINE_TYPES
+from .labels import BASE_TYPES, FINE_OF_COARSE, FINE_TYPES
 
 Spans = set[tuple[int, int, str]]
 

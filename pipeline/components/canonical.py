@@ -11,9 +11,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..canonical_names import Mention, resolve
-from ..labels import kind_of
+from ..labels import FINE_OF_COARSE, kind_of
 from ..lexicon import Lexicon, load_lexicon
-from .fine_types import FINE_OF_COARSE
 
 
 def ensure_extensions() -> None:

@@ -11,11 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..labels import COARSE_LABELS, COARSE_OF_BASE, FINE_TYPES, coarse_label
-
-# A pipeline trained on coarse labels (such as de_core_news_sm on WikiNER) has no fine type; its MISC is
-# GermEval's OTH.
-FINE_OF_COARSE = {coarse: base for base, coarse in COARSE_OF_BASE.items()}
+from ..labels import COARSE_LABELS, FINE_OF_COARSE, FINE_TYPES, coarse_label
 
 
 def ensure_extensions() -> None:
