@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc, DocBin
+from spacy.training import biluo_tags_to_spans, iob_to_biluo
 from spacy.vocab import Vocab
 
 from .errors import Errors, PipelineError
-from .germeval import bio_to_spans, read_sentences
+from .germeval import read_sentences
 from .labels import FINE_TYPES
 
 
@@ -17,11 +18,10 @@ def sentence_docs(path: Path | str, vocab: Vocab, *, limit: int | None = None) -
     docs = []
     for sentence in read_sentences(path, limit=limit):
         doc = Doc(vocab, words=sentence.words)
-        ents = []
-        for start, end, label in bio_to_spans(sentence.tags):
-            if label not in FINE_TYPES:
-                raise PipelineError(Errors.E021.format(label=label, allowed=", ".join(FINE_TYPES)))
-            ents.append(Span(doc, start, end, label=label))
+        ents = biluo_tags_to_spans(doc, iob_to_biluo(sentence.tags))
+        for ent in ents:
+            if ent.label_ not in FINE_TYPES:
+                raise PipelineError(Errors.E021.format(label=ent.label_, allowed=", ".join(FINE_TYPES)))
         doc.ents = ents
         docs.append(doc)
     if not docs:

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.training import iob_to_biluo
+from spacy.training.iob_utils import tags_to_entities
+
 from .errors import Errors, PipelineError
 from .rawtext import open_text
 
@@ -86,16 +89,7 @@ def read_sentences(path: Path | str, *, limit: int | None = None) -> Iterator[Se
 def bio_to_spans(tags: list[str]) -> list[tuple[int, int, str]]:
     """Turn BIO tags into (start, end, label) token spans, end exclusive.
 
-    An `I-` tag that does not continue an entity of the same label starts a new one, as conlleval does.
+    An `I-` tag that does not continue an entity of the same label starts a new one, as conlleval does (and
+    as spaCy's `iob_to_biluo` reads it).
     """
-    spans: list[tuple[int, int, str]] = []
-    start, label = -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, name = tag.partition("-")
-        continues = prefix == "I" and name == label and start >= 0
-        if start >= 0 and not continues:
-            spans.append((start, i, label))
-            start, label = -1, ""
-        if prefix in ("B", "I") and not continues:
-            start, label = i, name
-    return spans
+    return [(start, end + 1, label) for label, start, end in tags_to_entities(iob_to_biluo(tags))]

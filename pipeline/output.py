@@ -13,10 +13,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
-SAFE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 # Names Windows refuses for files, with or without an extension.
 RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_NAME = 120
@@ -33,7 +33,8 @@ def safe_file_stem(article_id: str) -> str:
     one. `%` itself is always encoded, so two different IDs never share a name. Overlong names are cut and
     end in a hash of the whole ID.
     """
-    encoded = "".join(c if c in SAFE_CHARS else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in article_id)
+    # `quote` keeps `~` as well; it is encoded here because it marks the hash of an overlong name.
+    encoded = quote(article_id, safe="").replace("~", "%7E")
     if not encoded or encoded.startswith(".") or RESERVED_RE.match(encoded):
         first = encoded[:1] or ""
         encoded = "".join(f"%{b:02X}" for b in first.encode("utf-8")) + encoded[1:] if first else "%00"

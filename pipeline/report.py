@@ -10,6 +10,8 @@ import html
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from .explore import Tables, article_html, figure_svg, load_tables, plot_network, plot_timeline, plot_top, top_entities
 from .output import atomic_write_text
 
@@ -22,12 +24,8 @@ th { background: #f4f4f4; text-align: left; } .counts td:first-child { font-weig
 """
 
 
-def _table(rows: list[dict[str, object]], columns: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row.get(c, '')))}</td>" for c in columns) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _table(df: pd.DataFrame, columns: list[str]) -> str:
+    return df.to_html(columns=columns, index=False, escape=True, border=0, justify="left")
 
 
 def render_report(tables: Tables) -> str:
@@ -66,11 +64,11 @@ def render_report(tables: Tables) -> str:
         f"<div class='chart'>{figure_svg(plot_network(tables))}</div>",
         "<h2>Most mentioned entities</h2>",
         _table(
-            top_entities(tables, n=25).to_dict("records"),
+            top_entities(tables, n=25),
             ["canonical", "label", "mentions", "articles", "first_date", "last_date", "surface_forms"],
         ),
         f"<h2>Failed articles ({len(failed)})</h2>",
-        _table(failed.to_dict("records"), ["article_id", "source", "error"]) if len(failed) else "<p>None.</p>",
+        _table(failed, ["article_id", "source", "error"]) if len(failed) else "<p>None.</p>",
     ]
     ok = articles[articles["status"] == "ok"]
     if len(ok):

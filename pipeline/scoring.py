@@ -9,12 +9,11 @@ outer-chunk metric). The views:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
 from .germeval import bio_to_spans, read_sentences
@@ -25,35 +24,24 @@ Spans = set[tuple[int, int, str]]
 VIEWS: dict[str, tuple[str, ...]] = {"4class": BASE_TYPES, "12class": FINE_TYPES}
 
 
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+class PRF(PRFScore):
+    """spaCy's counts of true and false positives and false negatives, with `f1` and a JSON-ready dict."""
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.fscore
 
-    def to_dict(self) -> dict[str, float | int]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "support": self.tp + self.fn,
-        }
+
+def prf_dict(prf: PRFScore) -> dict[str, float | int]:
+    return {
+        "precision": round(prf.precision, 4),
+        "recall": round(prf.recall, 4),
+        "f1": round(prf.fscore, 4),
+        "tp": prf.tp,
+        "fp": prf.fp,
+        "fn": prf.fn,
+        "support": prf.tp + prf.fn,
+    }
 
 
 def score_spans(gold: Iterable[Spans], pred: Iterable[Spans], *, types: Iterable[str]) -> dict[str, PRF]:
@@ -67,21 +55,15 @@ def score_spans(gold: Iterable[Spans], pred: Iterable[Spans], *, types: Iterable
     Returns:
         A `PRF` per type, and one under the key `micro`.
     """
-    keep = tuple(types)
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
+    result = {t: PRF() for t in types}
+    micro = PRF()
     for gold_spans, pred_spans in zip(gold, pred, strict=True):
-        g = {span for span in gold_spans if span[2] in keep}
-        p = {span for span in pred_spans if span[2] in keep}
-        for span in g & p:
-            tp[span[2]] += 1
-        for span in p - g:
-            fp[span[2]] += 1
-        for span in g - p:
-            fn[span[2]] += 1
-    result = {t: PRF(tp[t], fp[t], fn[t]) for t in keep}
-    result["micro"] = PRF(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+        for t, prf in result.items():
+            g = {span for span in gold_spans if span[2] == t}
+            p = {span for span in pred_spans if span[2] == t}
+            prf.score_set(p, g)
+            micro.score_set(p, g)
+    result["micro"] = micro
     return result
 
 
@@ -114,7 +96,7 @@ def evaluate(nlp: Language, path: Path | str, *, limit: int | None = None, batch
     views = {}
     for view, types in VIEWS.items():
         scores = score_spans(gold, pred, types=types)
-        views[view] = {name: prf.to_dict() for name, prf in scores.items()}
+        views[view] = {name: prf_dict(prf) for name, prf in scores.items()}
     return {
         "file": str(path),
         "model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
