@@ -13,7 +13,7 @@ from pathlib import Path
 import spacy
 
 import pipeline.factories  # noqa: F401
-from pipeline.canonical_scoring import score_canonical
+from pipeline.names.evaluation import score_canonical
 
 GOLD = Path(__file__).parent.parent / "tests" / "data" / "canonical_gold.jsonl"
 

@@ -18,7 +18,7 @@ from .components.fine_types import FineTypes
 from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
-from .lexicon import load_lexicon
+from .names.lexicon import load_lexicon
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")

@@ -15,7 +15,7 @@ from spacy.training import iob_to_biluo
 from spacy.training.iob_utils import tags_to_entities
 
 from .errors import Errors, PipelineError
-from .rawtext import open_text
+from .util import open_text
 
 # GermEval 2014 files from 2014 still carry soft hyphens inside tokens; they are invisible and would only split
 # the vocabulary ("Bundes\u00adtag" vs "Bundestag").

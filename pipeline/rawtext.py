@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
-
-def open_text(path: Path) -> TextIO:
-    """Open a UTF-8 text file for reading, transparently decompressing `.gz`."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
+from .util import open_text
 
 
 def iter_raw_lines(path: Path) -> Iterator[str]:

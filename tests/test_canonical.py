@@ -10,7 +10,7 @@ from spacy.language import Language
 from thinc.api import ConfigValidationError
 
 import pipeline.factories  # noqa: F401
-from pipeline.canonical_scoring import gold_doc, score_canonical
+from pipeline.names.evaluation import gold_doc, score_canonical
 
 GOLD = Path(__file__).parent / "data" / "canonical_gold.jsonl"
 

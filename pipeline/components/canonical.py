@@ -2,7 +2,7 @@
 
 "Putins", "Putin" and "Wladimir Putin" all get "Wladimir Putin"; "belarussische" gets "Belarus";
 "Kreml-Sprecher" gets "Kreml". The kind of mention (`name`, `derived`, `part`) comes from its GermEval type.
-The decisions are in `pipeline.canonical_names`, the word lists in `data/lexicon/`.
+The decisions are in `pipeline.names.rules`, the word lists in `data/lexicon/`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..canonical_names import Mention, resolve
 from ..labels import FINE_OF_COARSE, kind_of
-from ..lexicon import Lexicon, load_lexicon
+from ..names.lexicon import Lexicon, load_lexicon
+from ..names.rules import Mention, resolve
 
 
 def ensure_extensions() -> None:

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .rawtext import open_text
-
-PACKAGE_DIR = Path(__file__).parent
+from ..util import PACKAGE_DIR, open_text
 
 
 def lexicon_dir() -> Path:
