@@ -20,7 +20,6 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from spacy.attrs import IS_SPACE
@@ -31,18 +30,17 @@ from . import __version__
 from .assemble import PIPELINE_CONFIG, build_pipeline
 from .chunking import split_text
 from .components.normalise import NormalisingTokenizer
-from .components.tables import entity_rows
-from .corpus_tables import Cooccurrence, EntityIndex
 from .engines import DaskEngine, Engine, InProcess, Job, LocalPool
 from .errors import Errors, PipelineError
-from .output import atomic_write_text, safe_file_stem, write_csv
 from .readers import Article, BadArticle, ReadOptions, Record, read_records
-from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty, validate
-from .table_writer import TableWriter, write_table
+from .tables.corpus import Cooccurrence, EntityIndex
+from .tables.output import atomic_write_text, safe_file_stem, write_csv
+from .tables.rows import Row, entity_rows
+from .tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty, validate
+from .tables.writer import TableWriter, write_table
 
 logger = logging.getLogger(__name__)
 
-Row = dict[str, Any]
 # Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
 CHUNK_ROWS = 10_000
 # Batches processed in one spaCy memory zone before it is closed and its strings freed.
@@ -237,6 +235,7 @@ class Runner:
             return [self._annotate_one(a) for a in articles]
         results: list[Row | Exception] = [{"text": t, "tokens": 0, "mentions": []} for t in texts]
         sentences_before = [0] * len(articles)
+        chunks = [0] * len(articles)
         for (i, offset, _), doc in zip(jobs, docs, strict=True):
             result = results[i]
             assert isinstance(result, dict)
@@ -246,6 +245,14 @@ class Runner:
                 result["mentions"].append(row)
             result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
             sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
+            chunks[i] += 1
+            # The tables component grouped this doc's mentions already; that is the article's entity table
+            # unless the article came in several chunks.
+            result["entities"] = doc._.entities
+        for result, n in zip(results, chunks, strict=True):
+            if n > 1:
+                assert isinstance(result, dict)
+                result["entities"] = entity_rows(result["mentions"])
         return results
 
     def _annotate_one(self, article: Article) -> Row | Exception:
@@ -260,7 +267,7 @@ class Runner:
         The entity tables of the whole batch are validated in one call: per article, schema validation
         would cost more than the NER itself.
         """
-        entities = [entity_rows(result["mentions"]) for _, _, _, result in batch]
+        entities = [result["entities"] for _, _, _, result in batch]
         rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
         table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
         groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}

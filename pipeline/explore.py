@@ -16,8 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from spacy import displacy
 
-from .output import read_csv, safe_file_stem
-from .schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from .tables.output import read_csv, safe_file_stem
+from .tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
 COUNT_COLUMNS = ("chars", "tokens", "mentions", "entities", "articles", "sentences", "start", "end", "sentence")

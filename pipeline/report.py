@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .explore import Tables, article_html, figure_svg, load_tables, plot_network, plot_timeline, plot_top, top_entities
-from .output import atomic_write_text
+from .tables.output import atomic_write_text
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.output import csv_bytes, neutralise, read_csv, safe_file_stem, write_csv
+from pipeline.tables.output import csv_bytes, neutralise, read_csv, safe_file_stem, write_csv
 
 
 @pytest.mark.parametrize(

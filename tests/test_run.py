@@ -16,8 +16,8 @@ from spacy.language import Language
 
 from pipeline.assemble import build_pipeline
 from pipeline.batch import RunOptions, run
-from pipeline.output import read_csv, safe_file_stem
-from pipeline.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from pipeline.tables.output import read_csv, safe_file_stem
+from pipeline.tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 pytestmark = pytest.mark.slow
 

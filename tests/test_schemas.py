@@ -5,7 +5,7 @@ import pytest
 from conftest import MentionRow
 
 from pipeline.errors import PipelineError
-from pipeline.schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
+from pipeline.tables.schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
 
 
 def test_valid_table_keeps_string_ids(mention_row: MentionRow) -> None:

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from conftest import MentionRow
 
-import pipeline.table_writer as table_writer
+import pipeline.tables.writer as table_writer
 from pipeline.errors import PipelineError
-from pipeline.output import read_csv
-from pipeline.schemas import ARTICLES, MENTIONS
-from pipeline.table_writer import TableWriter
+from pipeline.tables.output import read_csv
+from pipeline.tables.schemas import ARTICLES, MENTIONS
+from pipeline.tables.writer import TableWriter
 
 
 def test_chunks_stream_into_csv_and_parquet(tmp_path: Path, mention_row: MentionRow) -> None:

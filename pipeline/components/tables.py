@@ -1,20 +1,18 @@
 """Turn the entities of a doc into rows: one per mention and one per distinct entity.
 
-The rows follow the schemas in `pipeline.schemas`, without `article_id`, which the batch run adds because a
-doc does not know which article it came from.
+The rows follow the schemas in `pipeline.tables.schemas`, without `article_id`, which the batch run adds
+because a doc does not know which article it came from.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..tables.rows import Row, entity_rows
 from .canonical import ensure_extensions as ensure_canonical
-
-Row = dict[str, Any]
 
 
 def entity_id(label: str, canonical: str) -> str:
@@ -49,33 +47,6 @@ def mention_rows(doc: Doc) -> list[Row]:
             }
         )
     return rows
-
-
-def entity_rows(mentions: list[Row]) -> list[Row]:
-    """Group mention rows by entity, in order of first mention."""
-    entities: dict[str, Row] = {}
-    surface: dict[str, dict[str, None]] = {}
-    for m in mentions:
-        row = entities.get(m["entity_id"])
-        if row is None:
-            row = entities[m["entity_id"]] = {
-                "entity_id": m["entity_id"],
-                "canonical": m["canonical"],
-                "label": m["label"],
-                "mentions": 0,
-                "name_mentions": 0,
-                "derived_mentions": 0,
-                "part_mentions": 0,
-                "first_start": m["start"],
-            }
-            surface[m["entity_id"]] = {}
-        row["mentions"] += 1
-        row[f"{m['kind']}_mentions"] += 1
-        row["first_start"] = min(row["first_start"], m["start"])
-        surface[m["entity_id"]][m["text"]] = None
-    for eid, row in entities.items():
-        row["surface_forms"] = " | ".join(surface[eid])
-    return list(entities.values())
 
 
 class Tables:

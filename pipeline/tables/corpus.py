@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import combinations
-from typing import Any
 
-Row = dict[str, Any]
+from .rows import Row
 
 
 class EntityIndex:

@@ -10,8 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import Errors, PipelineError
-from .labels import COARSE_LABELS, FINE_TYPES, KINDS
+from ..errors import Errors, PipelineError
+from ..labels import COARSE_LABELS, FINE_TYPES, KINDS
 
 # The pipeline config drops labels outside these (fine_types.keep_unknown = false), so any model's output,
 # de_core_news_sm's included, fits the same tables.
