@@ -20,7 +20,7 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from pipeline.germeval import read_sentences
+from pipeline.training.germeval import read_sentences
 
 REPO = Path(__file__).parent.parent
 DEV = REPO / "data" / "germeval2014" / "NER-de-dev.tsv.gz"

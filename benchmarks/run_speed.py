@@ -22,8 +22,8 @@ import spacy
 import pipeline
 from pipeline.assemble import build_pipeline
 from pipeline.batch import RunOptions, run
-from pipeline.benchmark import count_words
 from pipeline.readers import Article, ReadOptions, read_records
+from pipeline.training.speed import count_words
 
 
 def main() -> None:

@@ -21,8 +21,8 @@ from pathlib import Path
 import spacy
 
 import pipeline
-from pipeline.benchmark import best_seconds, count_words
 from pipeline.readers import Article, ReadOptions, read_records
+from pipeline.training.speed import best_seconds, count_words
 
 
 def read_10kgnad(path: Path, *, limit: int | None) -> list[str]:

@@ -227,7 +227,7 @@ def train_cli(
     from thinc.api import Config
 
     from .loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model
-    from .training import CONFIG_PATH, TrainOptions, train
+    from .training.train import CONFIG_PATH, TrainOptions, train
 
     log_to_console()
     settings = Config().from_disk(SETTINGS_PATH)
@@ -273,7 +273,7 @@ def evaluate_cli(
 ) -> None:
     """Score a model on a gold file: strict spans, 4-class and 12-class views, per type and micro."""
     from .loading import load
-    from .scoring import evaluate, format_table
+    from .training.scoring import evaluate, format_table
 
     try:
         nlp = load(model)
@@ -309,7 +309,7 @@ def vectors_cli(
     from thinc.api import Config
 
     from .loading import SETTINGS_PATH
-    from .vectors import build_vectors
+    from .training.vectors import build_vectors
 
     log_to_console()
     budgets = []
@@ -347,8 +347,8 @@ def pretrain_cli(
     import tempfile
 
     from .loading import default_model_name, resolve_model
-    from .pretraining import pretrain, write_raw_jsonl
-    from .training import CONFIG_PATH
+    from .training.pretrain import pretrain, write_raw_jsonl
+    from .training.train import CONFIG_PATH
 
     log_to_console()
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.germeval import bio_to_spans, read_sentences
+from pipeline.training.germeval import bio_to_spans, read_sentences
 
 
 def test_reads_original_tsv(tiny_tsv: Path) -> None:

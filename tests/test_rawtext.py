@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pretraining import write_raw_jsonl
-from pipeline.rawtext import iter_paragraphs
-from pipeline.vectors import tokenize_line, write_floret_corpus
+from pipeline.training.pretrain import write_raw_jsonl
+from pipeline.training.rawtext import iter_paragraphs
+from pipeline.training.vectors import tokenize_line, write_floret_corpus
 
 
 @pytest.fixture

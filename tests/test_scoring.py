@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.scoring import PRF, evaluate, score_spans
+from pipeline.training.scoring import PRF, evaluate, score_spans
 
 
 def test_prf_by_hand() -> None:

@@ -19,18 +19,19 @@ import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 
-from . import __version__
-from .benchmark import pipeline_words_per_second
-from .corpus import convert
-from .errors import Errors, PipelineError
+from .. import __version__
+from ..errors import Errors, PipelineError
+from ..loading import load
+from ..util import CONFIGS_DIR
+from .docbins import convert
 from .germeval import read_sentences
-from .loading import PACKAGE_DIR, load
 from .scoring import evaluate
+from .speed import pipeline_words_per_second
 
 logger = logging.getLogger(__name__)
 
-CONFIG_PATH = PACKAGE_DIR / "configs" / "ner.cfg"
-META_PATH = PACKAGE_DIR / "configs" / "meta.json"
+CONFIG_PATH = CONFIGS_DIR / "ner.cfg"
+META_PATH = CONFIGS_DIR / "meta.json"
 
 
 @dataclass

@@ -16,8 +16,8 @@ from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
+from ..labels import BASE_TYPES, FINE_OF_COARSE, FINE_TYPES
 from .germeval import bio_to_spans, read_sentences
-from .labels import BASE_TYPES, FINE_OF_COARSE, FINE_TYPES
 
 Spans = set[tuple[int, int, str]]
 

@@ -8,9 +8,9 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import biluo_tags_to_spans, iob_to_biluo
 from spacy.vocab import Vocab
 
-from .errors import Errors, PipelineError
+from ..errors import Errors, PipelineError
+from ..labels import FINE_TYPES
 from .germeval import read_sentences
-from .labels import FINE_TYPES
 
 
 def sentence_docs(path: Path | str, vocab: Vocab, *, limit: int | None = None) -> list[Doc]:

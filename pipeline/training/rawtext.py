@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .util import open_text
+from ..util import open_text
 
 
 def iter_raw_lines(path: Path) -> Iterator[str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from spacy.training import iob_to_biluo
 from spacy.training.iob_utils import tags_to_entities
 
-from .errors import Errors, PipelineError
-from .util import open_text
+from ..errors import Errors, PipelineError
+from ..util import open_text
 
 # GermEval 2014 files from 2014 still carry soft hyphens inside tokens; they are invisible and would only split
 # the vocabulary ("Bundes\u00adtag" vs "Bundestag").
