@@ -191,7 +191,7 @@ def report(
     ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run: charts, counts and the failed articles."""
-    from .report import write_report
+    from .explore.report import write_report
 
     path = write_report(out_dir, output)
     console.print(f"Wrote {path}")

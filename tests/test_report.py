@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.batch import RunOptions, run
-from pipeline.report import write_report
+from pipeline.explore.report import write_report
 
 pytestmark = pytest.mark.slow
 

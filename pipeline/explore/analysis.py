@@ -16,15 +16,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from spacy import displacy
 
-from .tables.output import read_csv, safe_file_stem
-from .tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from ..tables.output import read_csv, safe_file_stem
+from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
 COUNT_COLUMNS = ("chars", "tokens", "mentions", "entities", "articles", "sentences", "start", "end", "sentence")
 
 
 @dataclass
-class Tables:
+class RunTables:
+    """The tables of one run's output folder, as read back for analysis."""
+
     articles: pd.DataFrame
     mentions: pd.DataFrame
     entities: pd.DataFrame
@@ -33,7 +35,7 @@ class Tables:
     out_dir: Path
 
 
-def load_tables(out_dir: Path | str) -> Tables:
+def load_tables(out_dir: Path | str) -> RunTables:
     """Read the CSV tables of a run; IDs stay strings, counts become integers."""
     out = Path(out_dir)
     frames = {}
@@ -49,10 +51,10 @@ def load_tables(out_dir: Path | str) -> Tables:
             if column in COUNT_COLUMNS or column.endswith("_mentions") or column == "first_start":
                 df[column] = pd.to_numeric(df[column]).astype("int64")
         frames[name] = df
-    return Tables(out_dir=out, **frames)
+    return RunTables(out_dir=out, **frames)
 
 
-def top_entities(tables: Tables, *, label: str | None = None, n: int = 10) -> pd.DataFrame:
+def top_entities(tables: RunTables, *, label: str | None = None, n: int = 10) -> pd.DataFrame:
     """The entities with the most mentions, optionally of one label."""
     index = tables.entity_index
     if label:
@@ -60,7 +62,7 @@ def top_entities(tables: Tables, *, label: str | None = None, n: int = 10) -> pd
     return index.sort_values(["mentions", "articles", "canonical"], ascending=[False, False, True]).head(n)
 
 
-def filter_entities(tables: Tables, *, label: str | None = None, name: str | None = None) -> pd.DataFrame:
+def filter_entities(tables: RunTables, *, label: str | None = None, name: str | None = None) -> pd.DataFrame:
     """Entities of a label and/or whose canonical name or surface forms contain `name` (case-insensitive)."""
     index = tables.entity_index
     if label:
@@ -74,7 +76,7 @@ def filter_entities(tables: Tables, *, label: str | None = None, name: str | Non
     return index
 
 
-def mentions_by_month(tables: Tables, *, n: int = 6) -> pd.DataFrame:
+def mentions_by_month(tables: RunTables, *, n: int = 6) -> pd.DataFrame:
     """Mentions per month (the articles' `date`) of the `n` most mentioned entities (months by entities)."""
     dated = tables.mentions.merge(tables.articles[["article_id", "date"]], on="article_id")
     dated = dated[dated["date"].str.len() > 0]
@@ -86,7 +88,7 @@ def mentions_by_month(tables: Tables, *, n: int = 6) -> pd.DataFrame:
     return counts.sort_index()
 
 
-def cooccurrence_graph(tables: Tables, *, n: int = 25, min_sentences: int = 1) -> nx.Graph:
+def cooccurrence_graph(tables: RunTables, *, n: int = 25, min_sentences: int = 1) -> nx.Graph:
     """The co-occurrence network of the `n` most mentioned entities, weighted by shared sentences."""
     top = top_entities(tables, n=n)
     keep = set(top["entity_id"])
@@ -100,7 +102,7 @@ def cooccurrence_graph(tables: Tables, *, n: int = 25, min_sentences: int = 1) -
     return graph
 
 
-def plot_top(tables: Tables, *, n: int = 10) -> Figure:
+def plot_top(tables: RunTables, *, n: int = 10) -> Figure:
     """Bar charts of the top people, places and organisations."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
     for ax, (label, title) in zip(axes, (("PER", "People"), ("LOC", "Places"), ("ORG", "Organisations")), strict=True):
@@ -111,7 +113,7 @@ def plot_top(tables: Tables, *, n: int = 10) -> Figure:
     return fig
 
 
-def plot_timeline(tables: Tables, *, n: int = 6) -> Figure:
+def plot_timeline(tables: RunTables, *, n: int = 6) -> Figure:
     """Mentions per month of the most mentioned entities."""
     counts = mentions_by_month(tables, n=n)
     fig, ax = plt.subplots(figsize=(13, 4), constrained_layout=True)
@@ -125,7 +127,7 @@ def plot_timeline(tables: Tables, *, n: int = 6) -> Figure:
     return fig
 
 
-def plot_network(tables: Tables, *, n: int = 25) -> Figure:
+def plot_network(tables: RunTables, *, n: int = 25) -> Figure:
     """The co-occurrence network: node size by mentions, colour by label, edge width by shared sentences."""
     graph = cooccurrence_graph(tables, n=n)
     fig, ax = plt.subplots(figsize=(10, 8), constrained_layout=True)
@@ -152,7 +154,7 @@ def figure_svg(fig: Figure) -> str:
     return svg[svg.index("<svg") :]
 
 
-def article_html(tables: Tables, article_id: str) -> str:
+def article_html(tables: RunTables, article_id: str) -> str:
     """One article with its entities highlighted by displaCy, from the stored text and mentions."""
     text = (tables.out_dir / "texts" / f"{safe_file_stem(article_id)}.txt").read_text(encoding="utf-8")
     rows = tables.mentions[tables.mentions["article_id"] == article_id].sort_values("start")

@@ -12,8 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .explore import Tables, article_html, figure_svg, load_tables, plot_network, plot_timeline, plot_top, top_entities
-from .tables.output import atomic_write_text
+from ..tables.output import atomic_write_text
+from .analysis import (
+    RunTables,
+    article_html,
+    figure_svg,
+    load_tables,
+    plot_network,
+    plot_timeline,
+    plot_top,
+    top_entities,
+)
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
@@ -28,7 +37,7 @@ def _table(df: pd.DataFrame, columns: list[str]) -> str:
     return df.to_html(columns=columns, index=False, escape=True, border=0, justify="left")
 
 
-def render_report(tables: Tables) -> str:
+def render_report(tables: RunTables) -> str:
     """The report page as an HTML string."""
     run_info = {}
     run_json = tables.out_dir / "run.json"
