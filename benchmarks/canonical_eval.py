@@ -12,7 +12,7 @@ from pathlib import Path
 
 import spacy
 
-import pipeline.factories  # noqa: F401
+import pipeline.nlp.factories  # noqa: F401
 from pipeline.names.evaluation import score_canonical
 
 GOLD = Path(__file__).parent.parent / "tests" / "data" / "canonical_gold.jsonl"

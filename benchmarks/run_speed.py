@@ -20,8 +20,8 @@ from pathlib import Path
 import spacy
 
 import pipeline
-from pipeline.assemble import build_pipeline
 from pipeline.batch import RunOptions, run
+from pipeline.nlp.build import build_pipeline
 from pipeline.readers import Article, ReadOptions, read_records
 from pipeline.training.speed import count_words
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.assemble import build_pipeline
 from pipeline.batch import Runner, RunOptions, article_key
+from pipeline.nlp.build import build_pipeline
 from pipeline.readers import Article, ReadOptions, read_records
 
 

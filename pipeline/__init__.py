@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from .loading import load
+from .nlp.loading import load
 
 try:
     # The one version string is in pyproject.toml; the installed package's metadata carries it.

@@ -27,11 +27,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
-from .assemble import PIPELINE_CONFIG, build_pipeline
 from .chunking import split_text
-from .components.normalise import NormalisingTokenizer
 from .engines import DaskEngine, Engine, InProcess, Job, LocalPool
 from .errors import Errors, PipelineError
+from .nlp.build import PIPELINE_CONFIG, build_pipeline
+from .nlp.components.normalise import NormalisingTokenizer
 from .readers import Article, BadArticle, ReadOptions, Record, read_records
 from .tables.corpus import Cooccurrence, EntityIndex
 from .tables.output import atomic_write_text, safe_file_stem, write_csv

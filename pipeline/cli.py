@@ -160,7 +160,7 @@ def show(
     """Print one article with its entities highlighted in the terminal."""
     from rich.text import Text
 
-    from .assemble import build_pipeline
+    from .nlp.build import build_pipeline
     from .readers import Article, read_txt_article
 
     record = read_txt_article(file)
@@ -226,7 +226,7 @@ def train_cli(
     """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores."""
     from thinc.api import Config
 
-    from .loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model
+    from .nlp.loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model
     from .training.train import CONFIG_PATH, TrainOptions, train
 
     log_to_console()
@@ -272,7 +272,7 @@ def evaluate_cli(
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N sentences.")] = None,
 ) -> None:
     """Score a model on a gold file: strict spans, 4-class and 12-class views, per type and micro."""
-    from .loading import load
+    from .nlp.loading import load
     from .training.scoring import evaluate, format_table
 
     try:
@@ -308,7 +308,7 @@ def vectors_cli(
     """Train floret subword vectors on raw German text, for `de-entities train --vectors`."""
     from thinc.api import Config
 
-    from .loading import SETTINGS_PATH
+    from .nlp.loading import SETTINGS_PATH
     from .training.vectors import build_vectors
 
     log_to_console()
@@ -346,7 +346,7 @@ def pretrain_cli(
     """Pretrain the tok2vec on raw German text, for `de-entities train --init-tok2vec`."""
     import tempfile
 
-    from .loading import default_model_name, resolve_model
+    from .nlp.loading import default_model_name, resolve_model
     from .training.pretrain import pretrain, write_raw_jsonl
     from .training.train import CONFIG_PATH
 

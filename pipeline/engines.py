@@ -35,8 +35,8 @@ _RUNNERS: dict[tuple[str, str], Any] = {}
 
 def process_batch(job: Job) -> Outcome:
     """Process one batch on this worker, building its pipeline on first use (once per worker process)."""
-    from .assemble import build_pipeline
     from .batch import Runner
+    from .nlp.build import build_pipeline
 
     key = (job.out_dir, repr(job.options))
     runner = _RUNNERS.get(key)

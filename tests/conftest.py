@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 
 import pipeline
-from pipeline.loading import default_model_name, models_dir
+from pipeline.nlp.loading import default_model_name, models_dir
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import ConfigValidationError
 
-import pipeline.factories  # noqa: F401
+import pipeline.nlp.factories  # noqa: F401
 from pipeline.names.evaluation import gold_doc, score_canonical
 
 GOLD = Path(__file__).parent / "data" / "canonical_gold.jsonl"

@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import ConfigValidationError
 
-import pipeline.factories  # noqa: F401
+import pipeline.nlp.factories  # noqa: F401
 
 
 def make_doc(nlp: Language, labels: list[tuple[int, int, str]]) -> Doc:
@@ -63,7 +63,7 @@ def test_factory_is_an_entry_point() -> None:
     from importlib.metadata import entry_points
 
     names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
-    assert names.get("de_entities_fine_types") == "pipeline.factories:make_fine_types"
+    assert names.get("de_entities_fine_types") == "pipeline.nlp.factories:make_fine_types"
 
 
 def test_analyze_pipes_reports_no_problems() -> None:

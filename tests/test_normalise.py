@@ -5,8 +5,8 @@ import spacy
 from spacy.util import registry
 from thinc.api import ConfigValidationError
 
-import pipeline.factories  # noqa: F401
-from pipeline.components.normalise import make_normaliser
+import pipeline.nlp.factories  # noqa: F401
+from pipeline.nlp.components.normalise import make_normaliser
 
 normalise = make_normaliser(unicode_nfc=True, soft_hyphens=True, whitespace=True)
 

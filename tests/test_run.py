@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.assemble import build_pipeline
 from pipeline.batch import RunOptions, run
+from pipeline.nlp.build import build_pipeline
 from pipeline.tables.output import read_csv, safe_file_stem
 from pipeline.tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 

@@ -4,7 +4,7 @@ import pytest
 import spacy
 from thinc.api import ConfigValidationError
 
-import pipeline.factories  # noqa: F401
+import pipeline.nlp.factories  # noqa: F401
 
 
 def test_paragraph_breaks_and_punctuation_end_sentences() -> None:

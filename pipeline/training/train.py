@@ -21,7 +21,7 @@ from spacy.language import Language
 
 from .. import __version__
 from ..errors import Errors, PipelineError
-from ..loading import load
+from ..nlp.loading import load
 from ..util import CONFIGS_DIR
 from .docbins import convert
 from .germeval import read_sentences

@@ -11,7 +11,7 @@ import hashlib
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..tables.rows import Row, entity_rows
+from ...tables.rows import Row, entity_rows
 from .canonical import ensure_extensions as ensure_canonical
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.util import registry
 
+from ..names.lexicon import load_lexicon
 from .components.canonical import Canonical
 from .components.fine_types import FineTypes
 from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
-from .names.lexicon import load_lexicon
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..labels import FINE_OF_COARSE, kind_of
-from ..names.lexicon import Lexicon, load_lexicon
-from ..names.rules import Mention, resolve
+from ...labels import FINE_OF_COARSE, kind_of
+from ...names.lexicon import Lexicon, load_lexicon
+from ...names.rules import Mention, resolve
 
 
 def ensure_extensions() -> None:

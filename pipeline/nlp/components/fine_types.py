@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..labels import COARSE_LABELS, FINE_OF_COARSE, FINE_TYPES, coarse_label
+from ...labels import COARSE_LABELS, FINE_OF_COARSE, FINE_TYPES, coarse_label
 
 
 def ensure_extensions() -> None:

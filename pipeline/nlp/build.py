@@ -8,10 +8,11 @@ from spacy.language import Language
 from spacy.util import registry
 from thinc.api import Config
 
-from .errors import Errors, PipelineError
-from .loading import PACKAGE_DIR, load
+from ..errors import Errors, PipelineError
+from ..util import CONFIGS_DIR
+from .loading import load
 
-PIPELINE_CONFIG = PACKAGE_DIR / "configs" / "pipeline.cfg"
+PIPELINE_CONFIG = CONFIGS_DIR / "pipeline.cfg"
 
 
 def _same_factory(nlp: Language, factory: str) -> str | None:

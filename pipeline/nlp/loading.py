@@ -8,11 +8,11 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
+from ..errors import Errors, PipelineError
+from ..util import CONFIGS_DIR, PACKAGE_DIR
 from . import factories  # noqa: F401  (registers our factories before any config is resolved)
-from .errors import Errors, PipelineError
 
-PACKAGE_DIR = Path(__file__).parent
-SETTINGS_PATH = PACKAGE_DIR / "configs" / "settings.cfg"
+SETTINGS_PATH = CONFIGS_DIR / "settings.cfg"
 
 
 def models_dir() -> Path:
