@@ -21,8 +21,8 @@ import spacy
 
 import pipeline
 from pipeline.batch import RunOptions, run
+from pipeline.batch.readers import Article, ReadOptions, read_records
 from pipeline.nlp.build import build_pipeline
-from pipeline.readers import Article, ReadOptions, read_records
 from pipeline.training.speed import count_words
 
 

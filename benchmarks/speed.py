@@ -21,7 +21,7 @@ from pathlib import Path
 import spacy
 
 import pipeline
-from pipeline.readers import Article, ReadOptions, read_records
+from pipeline.batch.readers import Article, ReadOptions, read_records
 from pipeline.training.speed import best_seconds, count_words
 
 

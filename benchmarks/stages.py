@@ -15,9 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.batch import Runner, RunOptions, article_key
+from pipeline.batch.options import RunOptions
+from pipeline.batch.readers import Article, ReadOptions, read_records
+from pipeline.batch.worker import Runner, article_key
 from pipeline.nlp.build import build_pipeline
-from pipeline.readers import Article, ReadOptions, read_records
 
 
 def main() -> None:
@@ -53,7 +54,7 @@ def main() -> None:
         runner = Runner(nlp, Path(tmp), RunOptions())
         batch = []
         for article, text, doc in zip(articles, texts, docs, strict=True):
-            result = {"text": text, "tokens": len(doc), "mentions": doc._.mentions}
+            result = {"text": text, "tokens": len(doc), "mentions": doc._.mentions, "entities": doc._.entities}
             batch.append((article, article.id, article_key(article, runner.model_fingerprint), result))
         start = time.perf_counter()
         for i in range(0, len(batch), 32):

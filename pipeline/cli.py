@@ -14,7 +14,7 @@ from rich.console import Console
 from .errors import PipelineError
 
 if TYPE_CHECKING:
-    from .batch import RunOptions, RunSummary
+    from .batch.options import RunOptions, RunSummary
 
 app = typer.Typer(
     help="German entity extraction on spaCy: find people, places, organisations and other names.",
@@ -84,9 +84,10 @@ def run_cli(
     ] = None,
 ) -> None:
     """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
-    from .batch import RunOptions, run
-    from .engines import default_workers
-    from .readers import ReadOptions
+    from .batch.driver import run
+    from .batch.engines import default_workers
+    from .batch.options import RunOptions
+    from .batch.readers import ReadOptions
 
     for item in inputs:
         if item != "-" and not Path(item).exists():
@@ -127,8 +128,8 @@ def run_cli(
 def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> RunSummary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import run
-    from .readers import read_records
+    from .batch.driver import run
+    from .batch.readers import read_records
 
     # Counting the inputs first reads them twice, but gives the bar an end and the ETA a meaning.
     total = sum(1 for _ in read_records(inputs, options.read)) if "-" not in inputs else None
@@ -160,8 +161,8 @@ def show(
     """Print one article with its entities highlighted in the terminal."""
     from rich.text import Text
 
+    from .batch.readers import Article, read_txt_article
     from .nlp.build import build_pipeline
-    from .readers import Article, read_txt_article
 
     record = read_txt_article(file)
     if not isinstance(record, Article):

@@ -1,10 +1,17 @@
-"""Small helpers that several subpackages share: where the package lives, and reading text files."""
+"""Small things that several subpackages share: the version, where the package lives, reading text files."""
 
 from __future__ import annotations
 
 import gzip
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
+
+try:
+    # The one version string is in pyproject.toml; the installed package's metadata carries it.
+    VERSION = version("de-entities")
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    VERSION = "0+unknown"
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIGS_DIR = PACKAGE_DIR / "configs"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.chunking import split_text
+from pipeline.batch.chunking import split_text
 
 TEXT = ("Erster Satz über Putin. Zweiter Satz über Lukaschenko.\n\n" * 30) + "Ein langer Satz ohne Ende " * 40
 

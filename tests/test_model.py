@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from pipeline.batch.readers import iter_txt_articles
 from pipeline.nlp.loading import default_model_name, models_dir
-from pipeline.readers import iter_txt_articles
 
 REPO = Path(__file__).parent.parent
 

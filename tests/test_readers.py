@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.readers import Article, BadArticle, ReadOptions, iter_txt_articles, parse_article, read_records
+from pipeline.batch.readers import Article, BadArticle, ReadOptions, iter_txt_articles, parse_article, read_records
 
 REPO = Path(__file__).parent.parent
 
@@ -90,7 +90,7 @@ def test_10kgnad_style_csv(tmp_path: Path) -> None:
 
 
 def test_stdin_jsonl() -> None:
-    code = "from pipeline.readers import read_records; print([r.id for r in read_records(['-'])])"
+    code = "from pipeline.batch.readers import read_records; print([r.id for r in read_records(['-'])])"
     feed = json.dumps({"id": "s1", "text": "Scholz in Paris."}) + "\n" + json.dumps({"text": "Zwei."}) + "\n"
     result = subprocess.run([sys.executable, "-c", code], input=feed, capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr

@@ -19,10 +19,9 @@ import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 
-from .. import __version__
 from ..errors import Errors, PipelineError
 from ..nlp.loading import load
-from ..util import CONFIGS_DIR
+from ..util import CONFIGS_DIR, VERSION
 from .docbins import convert
 from .germeval import read_sentences
 from .scoring import evaluate
@@ -84,7 +83,7 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
     meta.update(
         {
             "name": options.name,
-            "version": __version__,
+            "version": VERSION,
             "lang": "de",
             "spacy_version": spacy_version_range(),
             "performance": {

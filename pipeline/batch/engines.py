@@ -1,8 +1,8 @@
 """Where batches of articles are processed: in this process, in a pool of local processes, or on Dask.
 
-Every engine runs the same `process_batch` on each worker: the worker builds the pipeline once, annotates
-the batch and writes each article's result files itself, so only small outcomes travel back. The main
-process keeps at most a few batches in flight, so input streams through in bounded memory.
+An engine is given a plain function from a `Job` to its `Outcome`: in this process, a runner's `process`;
+in other processes, `worker.process_batch`, which builds the pipeline once per worker. The main process
+keeps at most a few batches in flight, so input streams through in bounded memory.
 """
 
 from __future__ import annotations
@@ -10,39 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import Errors, PipelineError
+from ..errors import Errors, PipelineError
+from .options import RunOptions
+from .worker import Job, Outcome, process_batch
 
-# (position in batch, error or None, words)
-Outcome = list[tuple[int, str | None, int]]
-
-
-@dataclass(frozen=True)
-class Job:
-    """What a worker needs to process one batch; everything in it pickles."""
-
-    batch: list[Any]  # [(Article, stem, key)]
-    out_dir: str
-    options: Any  # RunOptions
-
-
-_RUNNERS: dict[tuple[str, str], Any] = {}
-
-
-def process_batch(job: Job) -> Outcome:
-    """Process one batch on this worker, building its pipeline on first use (once per worker process)."""
-    from .batch import Runner
-    from .nlp.build import build_pipeline
-
-    key = (job.out_dir, repr(job.options))
-    runner = _RUNNERS.get(key)
-    if runner is None:
-        runner = _RUNNERS[key] = Runner(build_pipeline(job.options.model), Path(job.out_dir), job.options)
-    return runner.process(job.batch)
+Process = Callable[[Job], Outcome]
 
 
 class Engine(Protocol):
@@ -56,14 +31,14 @@ def default_workers() -> int:
 
 
 class InProcess:
-    """One worker: this process, with an already built runner."""
+    """One worker: this process, with a pipeline it has built already."""
 
-    def __init__(self, runner: Any) -> None:
-        self.runner = runner
+    def __init__(self, process: Process) -> None:
+        self.process = process
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
         for job in jobs:
-            yield job, self.runner.process(job.batch)
+            yield job, self.process(job)
 
     def close(self) -> None:
         pass
@@ -91,13 +66,14 @@ def _bounded(
 class LocalPool:
     """N worker processes on this machine. They start fresh (spawn), so each loads the model once."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, process: Process, workers: int) -> None:
+        self.process = process
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
         def submit(job: Job) -> Future[Outcome]:
-            return self.pool.submit(process_batch, job)
+            return self.pool.submit(self.process, job)
 
         def wait_first(futures: list[Any]) -> Iterable[Any]:
             return wait(futures, return_when=FIRST_COMPLETED).done
@@ -116,7 +92,8 @@ class DaskEngine:
     this process see (a shared or network file system).
     """
 
-    def __init__(self, workers: int, scheduler: str | None) -> None:
+    def __init__(self, process: Process, workers: int, scheduler: str | None) -> None:
+        self.process = process
         try:
             from distributed import Client, LocalCluster
         except ImportError as err:
@@ -134,7 +111,7 @@ class DaskEngine:
 
         def submit(job: Job) -> Any:
             # pure=False: two batches with equal content are still two pieces of work.
-            return self.client.submit(process_batch, job, pure=False)
+            return self.client.submit(self.process, job, pure=False)
 
         def wait_first(futures: list[Any]) -> Iterable[Any]:
             return dask_wait(futures, return_when="FIRST_COMPLETED").done
@@ -146,3 +123,14 @@ class DaskEngine:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def make_engine(options: RunOptions, *, here: Process) -> Engine:
+    """The engine the options ask for; one local worker is this process, running `here`."""
+    if options.engine == "dask":
+        return DaskEngine(process_batch, options.workers, options.scheduler)
+    if options.engine != "local":
+        raise PipelineError(Errors.E041.format(engine=options.engine))
+    if options.workers <= 1:
+        return InProcess(here)
+    return LocalPool(process_batch, options.workers)

@@ -1,0 +1,8 @@
+"""The batch run: options and summary, reading articles, slots, the worker's per-article processing and the
+engines that run it. It may import the package root, `nlp` and `tables`; nothing imports it but `cli`.
+"""
+
+from .driver import run
+from .options import RunOptions, RunSummary
+
+__all__ = ["RunOptions", "RunSummary", "run"]

@@ -1,0 +1,228 @@
+"""The batch run: a corpus of German articles in, entity tables per article and for the corpus out.
+
+`run()` is the plain function behind `de-entities run`; notebooks call it too. It reads the input, gives each
+article its slot, hands batches to an engine whose workers write each article's result (see `worker`), and at
+the end rebuilds the corpus tables from those results. So a run killed at any moment and started again ends
+with the same tables as an uninterrupted one, and a rerun skips every article whose text and model are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from spacy.language import Language
+
+from ..nlp.build import PIPELINE_CONFIG, build_pipeline
+from ..tables.corpus import Cooccurrence, EntityIndex
+from ..tables.output import atomic_write_text
+from ..tables.rows import Row
+from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from ..tables.writer import TableWriter, write_table
+from ..util import VERSION
+from .engines import make_engine
+from .options import RunOptions, RunSummary
+from .readers import Article, read_records
+from .slots import Slot, SlotSpool, assign_slots
+from .worker import Job, Pending, Runner, article_key, read_result
+
+logger = logging.getLogger(__name__)
+
+# Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
+CHUNK_ROWS = 10_000
+ProgressCallback = Callable[[int, int], None]
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out_dir: Path | str,
+    *,
+    options: RunOptions | None = None,
+    nlp: Language | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Extract the entities of every input article and write the tables to `out_dir`.
+
+    Args:
+        inputs: `.txt` files, folders (searched recursively), JSONL or CSV/TSV files, or `-` for JSONL on stdin.
+        out_dir: the output folder; it is created if needed, and reused incrementally.
+        options: model, `force`, `excel`, batch size and how to read JSONL/CSV fields.
+        nlp: an already built pipeline (from `build_pipeline`); by default one is built from `options.model`.
+        progress: called with (articles done, words done) after each batch.
+
+    Returns:
+        The counts and speed; `summary.exit_code` is 0 if every article succeeded, else 1.
+    """
+    options = options or RunOptions()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # A run killed in the middle of a write leaves its temporary file behind; the target itself is intact.
+    for stale in out.rglob(".*.tmp"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+    nlp = nlp or build_pipeline(options.model)
+    runner = Runner(nlp, out, options)
+    summary = RunSummary(out_dir=out)
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    slots = SlotSpool(out)
+
+    def jobs() -> Iterator[Job]:
+        pending: list[Pending] = []
+        pending_slots: list[int] = []
+        for record, slot in assign_slots(read_records(inputs, options.read)):
+            index = slots.add(slot)
+            if slot.error is not None or not isinstance(record, Article):
+                if progress:
+                    progress(1, 0)
+                continue
+            key = article_key(record, runner.model_fingerprint)
+            if runner.cached(slot.stem, key) is not None:
+                summary.reused += 1
+                if progress:
+                    progress(1, 0)
+                continue
+            pending.append((record, slot.stem, key))
+            pending_slots.append(index)
+            if len(pending) >= options.batch_size:
+                yield Job(pending, pending_slots, str(out), options)
+                pending, pending_slots = [], []
+        if pending:
+            yield Job(pending, pending_slots, str(out), options)
+
+    engine = make_engine(options, here=runner.process)
+    processing_start = time.perf_counter()
+    try:
+        for job, outcome in engine.map(jobs()):
+            words = 0
+            for position, error, n in outcome:
+                if error is not None:
+                    slots.fail(job.slots[position], error)
+                words += n
+            summary.words += words
+            if progress:
+                progress(len(outcome), words)
+    finally:
+        engine.close()
+        runner.close_zone()
+    summary.seconds = time.perf_counter() - processing_start
+    try:
+        write_corpus_tables(runner, slots, summary)
+    finally:
+        slots.close()
+    write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
+    return summary
+
+
+def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
+    """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks."""
+    out, excel = runner.out_dir, runner.options.excel
+    writers = {
+        "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
+        "entities": TableWriter(out, "entities", ENTITIES, excel=excel),
+        "articles": TableWriter(out, "articles", ARTICLES, excel=excel, parquet=False),
+    }
+    chunks: dict[str, list[Row]] = {name: [] for name in writers}
+    index = EntityIndex()
+    cooccurrence = Cooccurrence()
+    try:
+        for slot in slots:
+            result = None if slot.error else read_result(runner.result_path(slot.stem))
+            row = article_row(slot, result)
+            if result is not None:
+                summary.ok += 1
+                chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in result["mentions"])
+                chunks["entities"].extend({"article_id": slot.article_id, **e} for e in result["entities"])
+                index.add(result["mentions"], date=slot.date)
+                cooccurrence.add(result["mentions"])
+                summary.mentions += row["mentions"]
+            chunks["articles"].append(row)
+            summary.articles += 1
+            if len(chunks["mentions"]) >= CHUNK_ROWS or len(chunks["articles"]) >= CHUNK_ROWS:
+                for name, writer in writers.items():
+                    writer.write(chunks[name])
+                    chunks[name] = []
+        for name, writer in writers.items():
+            writer.write(chunks[name])
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    for writer in writers.values():
+        writer.close()
+    summary.errors = summary.articles - summary.ok
+    entity_table = index.table()
+    summary.entities = len(entity_table)
+    write_table(out, "entity_index", ENTITY_INDEX, entity_table, excel=excel)
+    write_table(out, "cooccurrence", COOCCURRENCE, cooccurrence.table(), excel=excel)
+
+
+def article_row(slot: Slot, result: Row | None) -> Row:
+    """The articles-table row of one input article, from its result file or its error."""
+    row: Row = {
+        "article_id": slot.article_id,
+        "source": slot.source,
+        "date": slot.date,
+        "title": slot.title,
+        "chars": 0,
+        "tokens": 0,
+        "mentions": 0,
+        "entities": 0,
+        "status": "error",
+        "error": slot.error,
+    }
+    if slot.error is not None:
+        return row
+    if result is None:
+        row["error"] = "no result was written for this article; run again"
+        return row
+    row.update(
+        chars=result["chars"],
+        tokens=result["tokens"],
+        mentions=len(result["mentions"]),
+        entities=len(result["entities"]),
+        status="ok",
+        error=None,
+    )
+    return row
+
+
+def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float) -> None:
+    nlp = runner.nlp
+    info = {
+        "de_entities_version": VERSION,
+        "model": {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang},
+        "pipeline": nlp.pipe_names,
+        "config": PIPELINE_CONFIG.read_text(encoding="utf-8"),
+        "options": {
+            "force": runner.options.force,
+            "excel": runner.options.excel,
+            "batch_size": runner.options.batch_size,
+            "read": asdict(runner.options.read),
+        },
+        "counts": {
+            "articles": summary.articles,
+            "ok": summary.ok,
+            "errors": summary.errors,
+            "unchanged": summary.reused,
+            "processed": summary.ok - summary.reused,
+            "mentions": summary.mentions,
+            "entities": summary.entities,
+        },
+        "timings": {
+            "started": started.isoformat(timespec="seconds"),
+            "total_seconds": round(total_seconds, 3),
+            "processing_seconds": round(summary.seconds, 3),
+        },
+        "words_processed": summary.words,
+        "words_per_s": round(summary.words_per_s, 1),
+    }
+    atomic_write_text(runner.out_dir / "run.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")

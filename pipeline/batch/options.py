@@ -1,0 +1,53 @@
+"""What a batch run is asked to do, and what it reports back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .readers import ReadOptions
+
+
+@dataclass
+class RunOptions:
+    """Options of a batch run; the defaults suit a laptop."""
+
+    model: str | Path | None = None
+    force: bool = False
+    excel: bool = False
+    batch_size: int = 64
+    read: ReadOptions = field(default_factory=ReadOptions)
+    engine: str = "local"
+    workers: int = 1
+    scheduler: str | None = None
+
+
+@dataclass
+class RunSummary:
+    out_dir: Path
+    articles: int = 0
+    ok: int = 0
+    errors: int = 0
+    reused: int = 0
+    mentions: int = 0
+    entities: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    @property
+    def words_per_s(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def line(self) -> str:
+        text = (
+            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged), {self.errors} failed; "
+            f"{self.mentions} mentions of {self.entities} entities; {self.words_per_s:,.0f} words/s. "
+            f"Output in {self.out_dir}"
+        )
+        if self.errors:
+            text += f". See the status and error columns of {self.out_dir / 'articles.csv'} for the failures."
+        return text

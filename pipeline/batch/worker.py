@@ -1,0 +1,210 @@
+"""The worker's side of the batch run: annotate a batch of articles and write each one's files.
+
+A worker writes an article's entity table and text first and its result file (`results/<stem>.json`) last,
+so an article counts as done only once all of its files are complete. Only small outcomes travel back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from spacy.attrs import IS_SPACE
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.build import PIPELINE_CONFIG, build_pipeline
+from ..nlp.components.normalise import NormalisingTokenizer
+from ..tables.output import atomic_write_text, write_csv
+from ..tables.rows import Row, entity_rows
+from ..tables.schemas import ENTITIES, empty, validate
+from ..util import VERSION
+from .chunking import split_text
+from .options import RunOptions
+from .readers import Article
+
+# Batches processed in one spaCy memory zone before it is closed and its strings freed.
+ZONE_BATCHES = 50
+
+Pending = tuple[Article, str, str]  # an article to process, its file stem and its result key
+Outcome = list[tuple[int, str | None, int]]  # per article of a job: (position in the job, error or None, words)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One batch of articles for a worker; everything in it pickles, so it can travel to Dask workers."""
+
+    articles: list[Pending]
+    slots: list[int]  # the articles' places in the run, in the same order, so outcomes find their slot
+    out_dir: str
+    options: RunOptions
+
+
+def fingerprint(nlp: Language) -> str:
+    """What an article's result depends on besides its text: the model, the stages and their settings."""
+    parts = [
+        VERSION,
+        f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
+        json.dumps(nlp.pipe_names),
+        PIPELINE_CONFIG.read_text(encoding="utf-8"),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def article_key(article: Article, model_fingerprint: str) -> str:
+    payload = json.dumps([article.text, article.title, article.date, model_fingerprint], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Runner:
+    """Process articles into per-article results in `out_dir`."""
+
+    def __init__(self, nlp: Language, out_dir: Path, options: RunOptions) -> None:
+        self.nlp = nlp
+        self.out_dir = out_dir
+        self.options = options
+        self.model_fingerprint = fingerprint(nlp)
+        self.zone: ExitStack | None = None
+        self.zone_batches = 0
+        tokenizer = nlp.tokenizer
+        self.normalise = tokenizer.normalise if isinstance(tokenizer, NormalisingTokenizer) else (lambda t: t)
+
+    def result_path(self, stem: str) -> Path:
+        return self.out_dir / "results" / f"{stem}.json"
+
+    def cached(self, stem: str, key: str) -> Row | None:
+        """The article's earlier result, if it was made from the same text and model and `force` is off."""
+        if self.options.force:
+            return None
+        result = read_result(self.result_path(stem))
+        return result if result is not None and result.get("key") == key else None
+
+    def process(self, job: Job) -> Outcome:
+        """Annotate a job's articles and write their results; returns (position, error, words) per article."""
+        results = self.annotate_in_zone([article for article, _, _ in job.articles])
+        outcome: Outcome = []
+        done = []
+        for i, ((article, stem, key), result) in enumerate(zip(job.articles, results, strict=True)):
+            if isinstance(result, Exception):
+                outcome.append((i, f"processing failed: {type(result).__name__}: {result}", 0))
+            else:
+                done.append((article, stem, key, result))
+                outcome.append((i, None, result["tokens"]))
+        self.save(done)
+        return outcome
+
+    def annotate_in_zone(self, articles: Sequence[Article]) -> list[Row | Exception]:
+        """Annotate inside a spaCy memory zone that is renewed every `ZONE_BATCHES` batches.
+
+        A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
+        It also drops the tokenizer's cache, so renewing it after every batch would cost speed for nothing.
+        """
+        if self.zone is None:
+            self.zone = ExitStack()
+            self.zone.enter_context(self.nlp.memory_zone())
+        results = self.annotate(articles)
+        self.zone_batches += 1
+        if self.zone_batches >= ZONE_BATCHES:
+            self.close_zone()
+        return results
+
+    def close_zone(self) -> None:
+        if self.zone is not None:
+            self.zone.close()
+        self.zone, self.zone_batches = None, 0
+
+    def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
+        """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
+        texts = [self.normalise(a.text) for a in articles]
+        jobs = [
+            (i, offset, chunk)
+            for i, text in enumerate(texts)
+            for offset, chunk in split_text(text, self.nlp.max_length)
+        ]
+        try:
+            docs: Iterable[Doc] = list(
+                self.nlp.pipe((chunk for _, _, chunk in jobs), batch_size=self.options.batch_size)
+            )
+        except Exception:
+            # One bad article must not take its batch down: retry one by one to find it.
+            if len(articles) == 1:
+                raise
+            return [self._annotate_one(a) for a in articles]
+        results: list[Row | Exception] = [{"text": t, "tokens": 0, "mentions": []} for t in texts]
+        sentences_before = [0] * len(articles)
+        chunks = [0] * len(articles)
+        for (i, offset, _), doc in zip(jobs, docs, strict=True):
+            result = results[i]
+            assert isinstance(result, dict)
+            for row in doc._.mentions:
+                row = dict(row, start=row["start"] + offset, end=row["end"] + offset)
+                row["sentence"] += sentences_before[i]
+                result["mentions"].append(row)
+            result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
+            sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
+            chunks[i] += 1
+            # The tables component grouped this doc's mentions already; that is the article's entity table
+            # unless the article came in several chunks.
+            result["entities"] = doc._.entities
+        for result, n in zip(results, chunks, strict=True):
+            if n > 1:
+                assert isinstance(result, dict)
+                result["entities"] = entity_rows(result["mentions"])
+        return results
+
+    def _annotate_one(self, article: Article) -> Row | Exception:
+        try:
+            return self.annotate([article])[0]
+        except Exception as err:
+            return err
+
+    def save(self, batch: Sequence[tuple[Article, str, str, Row]]) -> None:
+        """Write each article's text and entity table, then its result file, which marks it done.
+
+        The entity tables of the whole batch are validated in one call: per article, schema validation
+        would cost more than the NER itself.
+        """
+        entities = [result["entities"] for _, _, _, result in batch]
+        rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
+        table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
+        groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}
+        no_entities = empty(ENTITIES)
+        for (article, stem, key, result), ents in zip(batch, entities, strict=True):
+            article_table = groups.get(article.id, no_entities)
+            write_csv(article_table, self.out_dir / "articles" / f"{stem}.csv", excel=self.options.excel)
+            atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
+            record = {
+                "key": key,
+                "article_id": article.id,
+                "chars": len(result["text"]),
+                "tokens": result["tokens"],
+                "mentions": result["mentions"],
+                "entities": ents,
+            }
+            atomic_write_text(self.result_path(stem), json.dumps(record, ensure_ascii=False))
+
+
+def read_result(path: Path) -> Row | None:
+    """An article's result file, or None if it is missing or unreadable (a run killed mid-write)."""
+    try:
+        result: Row = json.loads(path.read_text(encoding="utf-8"))
+        return result
+    except (OSError, ValueError):
+        return None
+
+
+_RUNNERS: dict[tuple[str, str], Runner] = {}
+
+
+def process_batch(job: Job) -> Outcome:
+    """Process one job on this worker, building its pipeline on first use (once per worker process)."""
+    key = (job.out_dir, repr(job.options))
+    runner = _RUNNERS.get(key)
+    if runner is None:
+        runner = _RUNNERS[key] = Runner(build_pipeline(job.options.model), Path(job.out_dir), job.options)
+    return runner.process(job)
