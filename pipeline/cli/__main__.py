@@ -1,0 +1,5 @@
+"""`python -m pipeline.cli`, the same as the `de-entities` command."""
+
+from .app import main
+
+main()

@@ -1,0 +1,119 @@
+"""`de-entities run`: the batch run over a corpus, with a progress bar in a terminal."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from ..errors import PipelineError
+from .common import ModelOption, console, fail
+
+if TYPE_CHECKING:
+    from ..batch.options import RunOptions, RunSummary
+
+
+def run_cli(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article .txt files, folders (recursive), JSONL or CSV/TSV files; '-' reads JSONL from stdin."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; reused incrementally on the next run.")],
+    model: ModelOption = None,
+    force: Annotated[bool, typer.Option(help="Process every article again, even if unchanged.")] = False,
+    excel: Annotated[bool, typer.Option(help="Write CSV in the German Excel dialect: ';' and a UTF-8 BOM.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL/CSV field (or 0-based column) with the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the article ID.")] = "id",
+    title_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the title.")] = "title",
+    date_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the date.")] = "date",
+    delimiter: Annotated[
+        Optional[str], typer.Option(help="CSV delimiter. Default: ',' for .csv, tab for .tsv.")
+    ] = None,
+    quotechar: Annotated[str, typer.Option(help="CSV quote character.")] = '"',
+    no_header: Annotated[
+        bool, typer.Option("--no-header", help="CSV files have no header row; give fields as column numbers.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(help="Articles per nlp.pipe batch.")] = 64,
+    workers: Annotated[
+        Optional[int], typer.Option(help="Worker processes (local) or expected workers (dask). Default: the cores.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="'local' (processes on this machine) or 'dask' (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://host:8786. Default: a LocalCluster.")
+    ] = None,
+) -> None:
+    """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
+    from ..batch.driver import run
+    from ..batch.engines import default_workers
+    from ..batch.options import RunOptions
+    from ..batch.readers import ReadOptions
+
+    for item in inputs:
+        if item != "-" and not Path(item).exists():
+            raise typer.BadParameter(f"{item} does not exist", param_hint="INPUTS")
+    read = ReadOptions(
+        text_field=text_field,
+        id_field=id_field,
+        title_field=title_field,
+        date_field=date_field,
+        delimiter=delimiter,
+        quotechar=quotechar,
+        header=not no_header,
+    )
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("choose 'local' or 'dask'", param_hint="--engine")
+    if workers is not None and workers < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--workers")
+    options = RunOptions(
+        model=model,
+        force=force,
+        excel=excel,
+        batch_size=batch_size,
+        read=read,
+        engine=engine,
+        workers=workers or default_workers(),
+        scheduler=scheduler,
+    )
+    show_progress = not quiet and console.is_terminal
+    try:
+        summary = _run_with_progress(inputs, out, options) if show_progress else run(inputs, out, options=options)
+    except PipelineError as err:
+        fail(err)
+    if not quiet:
+        console.print(summary.line(), highlight=False, soft_wrap=True)
+    raise typer.Exit(code=summary.exit_code)
+
+
+def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> RunSummary:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..batch.driver import run
+    from ..batch.readers import read_records
+
+    # Counting the inputs first reads them twice, but gives the bar an end and the ETA a meaning.
+    total = sum(1 for _ in read_records(inputs, options.read)) if "-" not in inputs else None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[wps]:>8,.0f} words/s"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("articles", total=total, wps=0.0)
+        state = {"words": 0.0}
+        start = time.perf_counter()
+
+        def advance(articles: int, words: int) -> None:
+            state["words"] += words
+            bar.update(task, advance=articles, wps=state["words"] / max(time.perf_counter() - start, 1e-9))
+
+        return run(inputs, out, options=options, progress=advance)
