@@ -121,14 +121,14 @@ class Runner:
     def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
         """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
         texts = [self.normalise(a.text) for a in articles]
-        jobs = [
+        pieces = [
             (i, offset, chunk)
             for i, text in enumerate(texts)
             for offset, chunk in split_text(text, self.nlp.max_length)
         ]
         try:
             docs: Iterable[Doc] = list(
-                self.nlp.pipe((chunk for _, _, chunk in jobs), batch_size=self.options.batch_size)
+                self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=self.options.batch_size)
             )
         except Exception:
             # One bad article must not take its batch down: retry one by one to find it.
@@ -138,7 +138,7 @@ class Runner:
         results: list[Row | Exception] = [{"text": t, "tokens": 0, "mentions": []} for t in texts]
         sentences_before = [0] * len(articles)
         chunks = [0] * len(articles)
-        for (i, offset, _), doc in zip(jobs, docs, strict=True):
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
             result = results[i]
             assert isinstance(result, dict)
             for row in doc._.mentions:

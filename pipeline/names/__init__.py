@@ -1,5 +1,4 @@
-"""German canonical names: the rules that turn a mention into its base form, and the word lists they read.
-
-It may import spaCy and the package root (`errors`, `labels`, `util`); not `nlp`, `batch` or `tables`,
-so that the rules can be tested and scored without building a pipeline.
+"""German canonical names: the rules that turn a mention into its base form, the word lists they read, and
+their evaluation on a gold set. It may import spaCy and the package root (`errors`, `labels`, `util`) only,
+so the rules can be tested without building a pipeline.
 """
