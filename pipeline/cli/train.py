@@ -12,6 +12,13 @@ from .common import console, fail, log_to_console
 
 
 def train_cli(
+    model: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Which shipped model to train: 'fast' (default) or 'accurate' (needs the 'accurate' extra). "
+            "Sets the config and the output folder in models/."
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path], typer.Option(help="Where to save the pipeline. Default: the shipped model in models/.")
     ] = None,
@@ -35,20 +42,30 @@ def train_cli(
             help="Pretrained tok2vec weights (from `pretrain`). Default: the file in settings; 'none' for none."
         ),
     ] = None,
+    feature_cache: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Accurate model: folder of encoder features for train and dev, reused if present, else built "
+            "there (about 15 minutes on 2 cores). Default: a temporary folder."
+        ),
+    ] = None,
 ) -> None:
     """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores."""
     from thinc.api import Config
 
-    from ..nlp.loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model
-    from ..training.train import CONFIG_PATH, TrainOptions, train
+    from ..nlp.loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model, shipped_name
+    from ..training.train import TrainOptions, train
+    from ..util import CONFIGS_DIR
 
     log_to_console()
     settings = Config().from_disk(SETTINGS_PATH)
-    name = default_model_name()
+    name = shipped_name(model)
+    configs: dict[str, str] = dict(settings["models"]["configs"])
     try:
         vectors_path: Path | None = None
         if vectors != "none":
-            vectors_path = Path(resolve_model(vectors or name))
+            # The floret vectors come from the fast model, which every shipped model builds on.
+            vectors_path = Path(resolve_model(vectors or default_model_name()))
         pretrained = init_tok2vec or settings["data"]["init_tok2vec"]
         options = TrainOptions(
             init_tok2vec=None if pretrained == "none" else Path(pretrained),
@@ -57,10 +74,11 @@ def train_cli(
             output=output or models_dir() / name,
             vectors=vectors_path,
             name=name,
-            config=config or CONFIG_PATH,
+            config=config or CONFIGS_DIR / configs.get(name, configs[default_model_name()]),
             seed=seed,
             limit=limit,
             max_steps=max_steps,
+            feature_cache=feature_cache,
         )
         meta = train(options)
     except PipelineError as err:

@@ -1,8 +1,8 @@
 """Every spaCy factory of the project, registered in one place.
 
-The same factories are listed under `[project.entry-points.spacy_factories]` (and the tokenizer under
-`spacy_tokenizers`) in `pyproject.toml`, so that `spacy.load()` of a saved pipeline finds them without
-importing this package first.
+The same factories are listed under `[project.entry-points.spacy_factories]` (the tokenizer under
+`spacy_tokenizers`, the encoder's layers under `spacy_architectures`) in `pyproject.toml`, so that
+`spacy.load()` of a saved pipeline finds them without importing this package first.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import registry
+from thinc.api import Model
+from thinc.types import Floats2d
 
 from ..names.lexicon import load_lexicon
 from .components.canonical import Canonical
@@ -19,6 +22,7 @@ from .components.fine_types import FineTypes
 from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
+from .encoder.features import E5Features, FeatureEmbed
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
@@ -75,3 +79,23 @@ def make_canonical(nlp: Language, name: str, lexicon_dir: str | None) -> Canonic
 )
 def make_tables(nlp: Language, name: str) -> Tables:
     return Tables(nlp, name)
+
+
+@registry.architectures("de_entities.E5Features.v1")
+def make_e5_features(
+    layers: list[int], context: str = "sentence", mix: bool = False
+) -> Model[list[Doc], list[Floats2d]]:
+    """Frozen multilingual-e5-small vectors per token: the mean (or, with `mix`, a learned mix) of `layers`."""
+    return E5Features(layers, context=context, mix=mix)
+
+
+@registry.architectures("de_entities.FeatureEmbed.v1")
+def make_feature_embed(
+    width: int,
+    embed: Model[list[Doc], list[Floats2d]],
+    features: Model[list[Doc], list[Floats2d]],
+    maxout_pieces: int = 3,
+    dropout: float | None = None,
+) -> Model[list[Doc], list[Floats2d]]:
+    """spaCy's embedding concatenated with `features`, then a Maxout back to the tok2vec `width`."""
+    return FeatureEmbed(width, embed, features, maxout_pieces=maxout_pieces, dropout=dropout)

@@ -31,6 +31,18 @@ def default_model_name() -> str:
     return str(Config().from_disk(SETTINGS_PATH)["models"]["default"])
 
 
+def model_aliases() -> dict[str, str]:
+    """Short names of the shipped models ("fast", "accurate") and the folders they stand for."""
+    return dict(Config().from_disk(SETTINGS_PATH)["models"]["aliases"])
+
+
+def shipped_name(name: str | None) -> str:
+    """The folder name under models/ that `name` (an alias, a folder name, or None) stands for."""
+    if name is None:
+        return default_model_name()
+    return model_aliases().get(name, name)
+
+
 def shipped_models() -> list[str]:
     root = models_dir()
     if not root.is_dir():
@@ -44,6 +56,8 @@ def resolve_model(name: str | Path | None = None) -> str | Path:
         name = default_model_name()
         if not (models_dir() / name / "config.cfg").is_file():
             raise PipelineError(Errors.E002.format(models_dir=models_dir()))
+    elif isinstance(name, str) and name in model_aliases():
+        name = model_aliases()[name]
     path = Path(name)
     if (path / "config.cfg").is_file():
         return path
@@ -52,17 +66,16 @@ def resolve_model(name: str | Path | None = None) -> str | Path:
         return shipped
     if spacy.util.is_package(str(name)):
         return str(name)
-    raise PipelineError(
-        Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(shipped_models()) or "none")
-    )
+    available = [*shipped_models(), *(f"{alias} (= {folder})" for alias, folder in model_aliases().items())]
+    raise PipelineError(Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(available)))
 
 
 def load(name: str | Path | None = None, **kwargs: object) -> Language:
     """Load a German NER pipeline.
 
     Args:
-        name: a model shipped in `models/`, an installed spaCy package such as `de_core_news_sm`, or the
-            path of a pipeline folder. None loads the default shipped model.
+        name: a model shipped in `models/` or its alias ("fast", "accurate"), an installed spaCy package such
+            as `de_core_news_sm`, or the path of a pipeline folder. None loads the default shipped model.
         **kwargs: passed on to `spacy.load`, for example `exclude=[...]`.
 
     Returns:

@@ -18,8 +18,12 @@ from pathlib import Path
 import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.language import Language
+from spacy.util import load_config
 
 from ..errors import Errors, PipelineError
+from ..nlp.encoder.cache import build_cache
+from ..nlp.encoder.features import use_cache
+from ..nlp.encoder.features import uses_encoder as encoder_settings
 from ..nlp.loading import load
 from ..util import CONFIGS_DIR, VERSION
 from .docbins import convert
@@ -31,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 CONFIG_PATH = CONFIGS_DIR / "ner.cfg"
 META_PATH = CONFIGS_DIR / "meta.json"
+ENCODER_META_PATH = CONFIGS_DIR / "meta_e5.json"
 
 
 @dataclass
@@ -48,6 +53,8 @@ class TrainOptions:
     limit: int | None = None
     max_steps: int | None = None
     overrides: dict[str, object] = field(default_factory=dict)
+    # Folder of encoder features for train and dev (accurate model only): reused when it exists, else built.
+    feature_cache: Path | None = None
 
 
 def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object]:
@@ -79,6 +86,11 @@ def spacy_version_range() -> str:
 def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: float, speed: float) -> dict:
     meta = dict(nlp.meta)
     meta.update(json.loads(META_PATH.read_text(encoding="utf-8")))
+    if encoder_settings(nlp.config) is not None:
+        extra = json.loads(ENCODER_META_PATH.read_text(encoding="utf-8"))
+        meta["description"] = extra["description"]
+        meta["encoder"] = extra["encoder"]
+        meta["sources"] = [*meta["sources"], *extra["sources"]]
     views = scores["views"]
     meta.update(
         {
@@ -120,11 +132,29 @@ def train(options: TrainOptions) -> dict:
         n_dev = convert(options.dev_path, corpus_dir / "dev.spacy", limit=options.limit)
         logger.info("training on %d sentences, scoring on %d", n_train, n_dev)
         start = time.perf_counter()
+        overrides = spacy_overrides(options, corpus_dir)
+        features = encoder_settings(load_config(options.config, overrides=overrides, interpolate=True))
         try:
-            spacy_train(options.config, work / "out", use_gpu=-1, overrides=spacy_overrides(options, corpus_dir))
+            if features is not None:
+                cache = options.feature_cache or work / "features"
+                if not (cache / "index.json").is_file():
+                    logger.info("encoding the training and dev sentences once into %s", cache)
+                    build_cache(
+                        [corpus_dir / "dev.spacy", corpus_dir / "train.spacy"],
+                        cache,
+                        layers=features["layers"],
+                        context=features.get("context", "sentence"),
+                        n_procs=1 if options.limit else 2,
+                    )
+                use_cache(cache)
+            spacy_train(options.config, work / "out", use_gpu=-1, overrides=overrides)
+        except PipelineError:
+            raise
         except Exception as err:  # spaCy raises many types; all mean the same to the user
             reason = f"{type(err).__name__}: {err}"
             raise PipelineError(Errors.E020.format(reason=reason, config=options.config, data=corpus_dir)) from err
+        finally:
+            use_cache(None)
         return package(work / "out" / "model-best", options, seconds=time.perf_counter() - start)
 
 
@@ -134,6 +164,11 @@ def package(trained: Path, options: TrainOptions, *, seconds: float) -> dict:
     The old model at `options.output` is replaced only once the new one is complete on disk.
     """
     nlp = load(trained)
+    features = encoder_settings(nlp.config)
+    if features is not None and features.get("context", "sentence") == "sentence" and "sentences" not in nlp.pipe_names:
+        # The encoder reads one sentence at a time, so the model splits sentences before its tok2vec; the
+        # batch run's own "sentences" stage then replaces this one in place.
+        nlp.add_pipe("de_entities_sentences", name="sentences", first=True)
     scores = evaluate(nlp, options.dev_path, limit=options.limit)
     dev_texts = [" ".join(s.words) for s in read_sentences(options.dev_path, limit=options.limit)]
     speed = pipeline_words_per_second(nlp, dev_texts)
