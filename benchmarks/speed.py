@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 from pathlib import Path
 
 import spacy
@@ -76,6 +77,8 @@ def main() -> None:
         "tokenizer_warm_cache_words_per_s": round(tokenizer_warm_wps),
         "model_words_per_s": round(model_wps),
         "model_share_of_tokenizer": round(model_wps / tokenizer_wps, 4),
+        # Linux reports the peak resident set size of this process in KiB.
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     print(json.dumps(result, indent=2))
     if args.json:

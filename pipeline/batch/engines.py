@@ -30,6 +30,17 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def share_cores(workers: int) -> None:
+    """Worker initializer: give each worker its share of the cores for BLAS.
+
+    The accurate model's encoder is matrix products; N workers that each start one BLAS thread per core
+    oversubscribe the machine and run slower than one worker. (Dask's workers get the same limit from Dask.)
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=max(1, default_workers() // workers))
+
+
 class InProcess:
     """One worker: this process, with a pipeline it has built already."""
 
@@ -69,7 +80,9 @@ class LocalPool:
     def __init__(self, process: Process, workers: int) -> None:
         self.process = process
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"), initializer=share_cores, initargs=(workers,)
+        )
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
         def submit(job: Job) -> Future[Outcome]:
