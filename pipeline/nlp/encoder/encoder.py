@@ -37,7 +37,7 @@ class E5Encoder:
         layers: Sequence[int],
         window: int = 510,
         overlap: int = 128,
-        batch_pieces: int = 4096,
+        batch_pieces: int = 2048,
     ):
         self.weights = weights
         self.width = weights.hidden

@@ -74,9 +74,8 @@ class Transformer:
             def heads_of(m: np.ndarray) -> np.ndarray:
                 return m.reshape(batch, length, heads, head_dim).transpose(0, 2, 1, 3)
 
-            q = heads_of(x @ t[p + "q.w"] + t[p + "q.b"])
-            k = heads_of(x @ t[p + "k.w"] + t[p + "k.b"])
-            v = heads_of(x @ t[p + "v.w"] + t[p + "v.b"])
+            qkv = x @ t[p + "qkv.w"] + t[p + "qkv.b"]
+            q, k, v = (heads_of(qkv[:, i * hidden : (i + 1) * hidden]) for i in range(3))
             scores = (q * scale) @ k.transpose(0, 1, 3, 2) + mask
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)

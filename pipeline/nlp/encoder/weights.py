@@ -182,6 +182,10 @@ def read_weights(path: Path | None = None, *, n_layers: int | None = None, verif
             weight = tensor(f"l{layer}.{part}.w", rows)
             tensors[f"l{layer}.{part}.w"] = np.ascontiguousarray(weight.T)
             tensors[f"l{layer}.{part}.b"] = tensor(f"l{layer}.{part}.b")
+        # Q, K and V share their input: one product with the three side by side is one larger BLAS call.
+        for suffix in ("w", "b"):
+            parts = [tensors.pop(f"l{layer}.{part}.{suffix}") for part in ("q", "k", "v")]
+            tensors[f"l{layer}.qkv.{suffix}"] = np.ascontiguousarray(np.concatenate(parts, axis=-1))
         for norm in ("aln", "oln"):
             tensors[f"l{layer}.{norm}.w"] = tensor(f"l{layer}.{norm}.w")
             tensors[f"l{layer}.{norm}.b"] = tensor(f"l{layer}.{norm}.b")
