@@ -64,3 +64,7 @@ class Errors:
         "[E053] Bad encoder option: {reason}. Layers count from 1 to 12 (0 is the embedding output), and the "
         "context is 'sentence' or 'doc'. Check [components.tok2vec.model.embed.features] in the config."
     )
+    E065 = (
+        "[E065] '{flag}' is not a lexeme flag. The tok2vec's `flags` take FLAG19 ... FLAG63, the flags that "
+        "[nlp.after_creation.flags] sets."
+    )

@@ -23,6 +23,7 @@ from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
 from .encoder.features import E5Features, FeatureEmbed
+from .flag_embed import FlagHashEmbed
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
@@ -99,3 +100,16 @@ def make_feature_embed(
 ) -> Model[list[Doc], list[Floats2d]]:
     """spaCy's embedding concatenated with `features`, then a Maxout back to the tok2vec `width`."""
     return FeatureEmbed(width, embed, features, maxout_pieces=maxout_pieces, dropout=dropout)
+
+
+@registry.architectures("de_entities.FlagHashEmbed.v1")
+def make_flag_hash_embed(
+    width: int,
+    attrs: list[str],
+    rows: list[int],
+    include_static_vectors: bool,
+    flags: list[str],
+    flag_rows: int,
+) -> Model[list[Doc], list[Floats2d]]:
+    """spaCy's MultiHashEmbed.v2 plus one table for the word-list `flags` (FLAG<n>), packed into one value."""
+    return FlagHashEmbed(width, attrs, rows, include_static_vectors, flags, flag_rows)
