@@ -1,9 +1,10 @@
 """spaCy's `MultiHashEmbed` plus one embedding of all word-list flags together.
 
 `MultiHashEmbed` gives every attribute its own table and widens the Maxout that mixes them by `width` per
-attribute: seven flags as seven attributes made the fast model about 20% slower. Here the flags are packed
-into one integer per token (bit j set when the j-th flag is), so one table holds a vector per combination
-of flags and the Maxout grows by one `width` only.
+attribute: seven flags as seven attributes made the fast model's network a quarter slower (untrained, on
+GermEval dev sentences: 19,500 words/s without flags, 14,000 with). Here the flags are packed into one
+integer per token (bit j set when the j-th flag is), so one table holds a vector per combination of flags
+and the Maxout grows by one `width` only (18,400 words/s).
 """
 
 from __future__ import annotations
