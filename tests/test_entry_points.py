@@ -50,6 +50,27 @@ def test_spacy_finds_every_factory_and_tokenizer_by_entry_point() -> None:
     assert "de_entities_fine_types" in result.stdout
 
 
+@pytest.mark.parametrize("group", ["callbacks", "architectures"])
+def test_spacy_finds_every_registered_function_by_entry_point(group: str) -> None:
+    functions = ENTRY_POINTS[f"spacy_{group}"]
+    assert functions
+    code = "\n".join(
+        [
+            "from spacy.util import registry",
+            "assert 'pipeline' not in sys.modules",
+            f"for name, target in {functions!r}.items():",
+            # Straight from the entry point, not from what an earlier one registered.
+            f"    func = registry.{group}.get_entry_point(name)",
+            "    assert func is not None, name",
+            "    assert f'{func.__module__}:{func.__name__}' == target, (name, target)",
+            "print('ok')",
+        ]
+    )
+    result = fresh_python(code)
+    assert result.returncode == 0, result.stderr
+    assert "ok" in result.stdout
+
+
 @pytest.mark.slow
 def test_shipped_model_loads_without_importing_the_package() -> None:
     model = REPO / "models" / "de_entities_ner"

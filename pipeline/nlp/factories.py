@@ -1,8 +1,9 @@
 """Every spaCy factory of the project, registered in one place.
 
 The same factories are listed under `[project.entry-points.spacy_factories]` (the tokenizer under
-`spacy_tokenizers`, the encoder's layers under `spacy_architectures`) in `pyproject.toml`, so that
-`spacy.load()` of a saved pipeline finds them without importing this package first.
+`spacy_tokenizers`, the encoder's layers under `spacy_architectures`, the word-list flags under
+`spacy_callbacks`) in `pyproject.toml`, so that `spacy.load()` of a saved pipeline finds them without
+importing this package first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
 from .encoder.features import E5Features, FeatureEmbed
+from .flag_embed import FlagHashEmbed
+from .wordlists import WordListOptions, add_lexicon_flags, check_flags
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
@@ -41,6 +44,26 @@ def make_normalising_tokenizer(
         return NormalisingTokenizer(base, normalise)
 
     return create
+
+
+@registry.callbacks("de_entities.lexicon_flags.v1")
+def make_lexicon_flags(
+    flags: dict[str, int], min_population: int, person_locales: list[str]
+) -> Callable[[Language], Language]:
+    """An `[nlp.after_creation]` callback: one lexeme flag per word list (see `wordlists.py`).
+
+    Args:
+        flags: word list name -> flag bit (19 to 63), read by the tok2vec as `FLAG<bit>`.
+        min_population: the smallest GeoNames city in the `place` list: 500, 1000, 5000 or 15000.
+        person_locales: the faker locales whose first and last names make the `person` list.
+    """
+    check_flags(flags)
+    options = WordListOptions(min_population=min_population, person_locales=tuple(person_locales))
+
+    def add_flags(nlp: Language) -> Language:
+        return add_lexicon_flags(nlp, dict(flags), options)
+
+    return add_flags
 
 
 @Language.factory(
@@ -99,3 +122,16 @@ def make_feature_embed(
 ) -> Model[list[Doc], list[Floats2d]]:
     """spaCy's embedding concatenated with `features`, then a Maxout back to the tok2vec `width`."""
     return FeatureEmbed(width, embed, features, maxout_pieces=maxout_pieces, dropout=dropout)
+
+
+@registry.architectures("de_entities.FlagHashEmbed.v1")
+def make_flag_hash_embed(
+    width: int,
+    attrs: list[str],
+    rows: list[int],
+    include_static_vectors: bool,
+    flags: list[str],
+    flag_rows: int,
+) -> Model[list[Doc], list[Floats2d]]:
+    """spaCy's MultiHashEmbed.v2 plus one table for the word-list `flags` (FLAG<n>), packed into one value."""
+    return FlagHashEmbed(width, attrs, rows, include_static_vectors, flags, flag_rows)

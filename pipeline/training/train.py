@@ -25,6 +25,8 @@ from ..nlp.encoder.cache import build_cache
 from ..nlp.encoder.features import use_cache
 from ..nlp.encoder.features import uses_encoder as encoder_settings
 from ..nlp.loading import load
+from ..nlp.wordlists import flag_settings
+from ..nlp.wordlists import sources as word_list_sources
 from ..util import CONFIGS_DIR, VERSION
 from .docbins import convert
 from .germeval import read_sentences
@@ -36,6 +38,7 @@ logger = logging.getLogger(__name__)
 CONFIG_PATH = CONFIGS_DIR / "ner.cfg"
 META_PATH = CONFIGS_DIR / "meta.json"
 ENCODER_META_PATH = CONFIGS_DIR / "meta_e5.json"
+LEXICON_META_PATH = CONFIGS_DIR / "meta_lexicon.json"
 
 
 @dataclass
@@ -91,6 +94,12 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
         meta["description"] = extra["description"]
         meta["encoder"] = extra["encoder"]
         meta["sources"] = [*meta["sources"], *extra["sources"]]
+    word_lists = flag_settings(nlp.config)
+    if word_lists is not None:
+        extra = json.loads(LEXICON_META_PATH.read_text(encoding="utf-8"))
+        meta["description"] = f"{meta['description']} {extra['description']}"
+        meta["sources"] = [*meta["sources"], *extra["sources"]]
+        meta["word_lists"] = word_list_sources(*word_lists)
     views = scores["views"]
     meta.update(
         {
