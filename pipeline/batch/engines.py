@@ -7,13 +7,13 @@ keeps at most a few batches in flight, so input streams through in bounded memor
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from typing import Any, Protocol
 
 from ..errors import Errors, PipelineError
+from ..util import available_cores, share_cores
 from .options import RunOptions
 from .worker import Job, Outcome, process_batch
 
@@ -27,18 +27,7 @@ class Engine(Protocol):
 
 
 def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def share_cores(workers: int) -> None:
-    """Worker initializer: give each worker its share of the cores for BLAS.
-
-    The accurate model's encoder is matrix products; N workers that each start one BLAS thread per core
-    oversubscribe the machine and run slower than one worker. (Dask's workers get the same limit from Dask.)
-    """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=max(1, default_workers() // workers))
+    return available_cores()
 
 
 class InProcess:

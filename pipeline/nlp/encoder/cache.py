@@ -7,7 +7,6 @@ to its shard, first row and length. Training then reads features instead of runn
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -16,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import spacy
 from spacy.tokens import Doc, DocBin
+
+from ...util import share_cores
 
 BATCH = 256
 
@@ -52,17 +53,10 @@ def build_cache(
     shares = [payloads[i::n_procs] for i in range(n_procs)]
     names = [f"shard{i}.npy" for i in range(n_procs)]
     jobs = [(share, sorted(layers), context, str(out_dir / name)) for share, name in zip(shares, names, strict=True)]
-    # One BLAS thread per process: the processes already keep every core busy.
-    previous = os.environ.get("OPENBLAS_NUM_THREADS")
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    try:
-        with ProcessPoolExecutor(max_workers=n_procs, mp_context=get_context("spawn")) as pool:
-            indexes = list(pool.map(_encode_share, jobs))
-    finally:
-        if previous is None:
-            del os.environ["OPENBLAS_NUM_THREADS"]
-        else:
-            os.environ["OPENBLAS_NUM_THREADS"] = previous
+    with ProcessPoolExecutor(
+        max_workers=n_procs, mp_context=get_context("spawn"), initializer=share_cores, initargs=(n_procs,)
+    ) as pool:
+        indexes = list(pool.map(_encode_share, jobs))
     index: dict[str, list[int]] = {}
     for shard, part in enumerate(indexes):
         for key, (_, row, n) in part.items():
