@@ -52,12 +52,10 @@ def shipped_models() -> list[str]:
 
 def resolve_model(name: str | Path | None = None) -> str | Path:
     """Turn a model option into something `spacy.load` accepts: a folder path or a package name."""
-    if name is None:
-        name = default_model_name()
-        if not (models_dir() / name / "config.cfg").is_file():
-            raise PipelineError(Errors.E002.format(models_dir=models_dir()))
-    elif isinstance(name, str) and name in model_aliases():
-        name = model_aliases()[name]
+    if name is None and not (models_dir() / default_model_name() / "config.cfg").is_file():
+        raise PipelineError(Errors.E002.format(models_dir=models_dir()))
+    if name is None or isinstance(name, str):
+        name = shipped_name(name)
     path = Path(name)
     if (path / "config.cfg").is_file():
         return path
