@@ -23,7 +23,7 @@ PREFIX = "passage: "
 
 @dataclass
 class Unit:
-    """One encoder input: its piece ids, each piece's token owners, and the doc's token count."""
+    """One encoder input: its piece ids, and for each piece the doc's tokens whose characters it covers."""
 
     ids: np.ndarray
     owners: list[np.ndarray]

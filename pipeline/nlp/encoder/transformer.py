@@ -68,12 +68,12 @@ class Transformer:
         states = np.zeros((batch * length, len(self.layers), hidden), dtype=np.float32)
         if 0 in self.layers:
             states[:, 0] = x
+
+        def heads_of(m: np.ndarray) -> np.ndarray:
+            return m.reshape(batch, length, heads, head_dim).transpose(0, 2, 1, 3)
+
         for layer in range(1, self.layers[-1] + 1):
             p = f"l{layer - 1}."
-
-            def heads_of(m: np.ndarray) -> np.ndarray:
-                return m.reshape(batch, length, heads, head_dim).transpose(0, 2, 1, 3)
-
             qkv = x @ t[p + "qkv.w"] + t[p + "qkv.b"]
             q, k, v = (heads_of(qkv[:, i * hidden : (i + 1) * hidden]) for i in range(3))
             scores = (q * scale) @ k.transpose(0, 1, 3, 2) + mask

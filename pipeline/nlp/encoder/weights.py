@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,7 @@ class E5Weights:
     # code point -> replacement text ("" deletes), as `str.translate` takes it
     normalisation: dict[int, str]
     word_blocks: np.ndarray  # (vocab, hidden // 32, 18) raw Q4_0 bytes
-    tensors: dict[str, np.ndarray] = field(default_factory=dict)
+    tensors: dict[str, np.ndarray]
 
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """Dequantise the embedding rows of `ids` (any shape) into float32 (*ids.shape, hidden)."""
