@@ -88,3 +88,15 @@ class Errors:
         "[E065] '{flag}' is not a lexeme flag. The tok2vec's `flags` take FLAG19 ... FLAG63, the flags that "
         "[nlp.after_creation.flags] sets."
     )
+    E066 = (
+        "[E066] The silver folder {path} was built with other options ({found}) than this run's ({given}). "
+        "Use a new folder, or rerun with the same options to add parts."
+    )
+    E067 = (
+        "[E067] {path} is not a silver folder (it has no silver.json). Build one with `de-entities silver`, or "
+        "train without silver data (`--silver none`)."
+    )
+    E068 = (
+        "[E068] The silver folder {path} has {found} parts, not the {parts} asked for. Label more with "
+        "`de-entities silver --parts {parts}`, or ask for fewer."
+    )

@@ -9,6 +9,7 @@ from .pretrain import pretrain_cli
 from .report import report_cli
 from .run import run_cli
 from .show import show_cli
+from .silver import silver_cli
 from .train import train_cli
 from .vectors import vectors_cli
 
@@ -21,6 +22,7 @@ app.command("run")(run_cli)
 app.command("show")(show_cli)
 app.command("report")(report_cli)
 app.command("train")(train_cli)
+app.command("silver")(silver_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("vectors")(vectors_cli)
 app.command("pretrain")(pretrain_cli)
