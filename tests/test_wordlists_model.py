@@ -42,7 +42,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
             output=output,
             vectors=None,
             name="wordlists_smoke",
-            config=CONFIGS_DIR / "ner_flags.cfg",
+            config=CONFIGS_DIR / "ner.cfg",
             limit=60,
             max_steps=20,
             seed=3,

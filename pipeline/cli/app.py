@@ -12,6 +12,7 @@ from .show import show_cli
 from .silver import silver_cli
 from .train import train_cli
 from .vectors import vectors_cli
+from .wordlists import wordlists_cli
 
 app = typer.Typer(
     help="German entity extraction on spaCy: find people, places, organisations and other names.",
@@ -26,6 +27,7 @@ app.command("silver")(silver_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("vectors")(vectors_cli)
 app.command("pretrain")(pretrain_cli)
+app.command("wordlists")(wordlists_cli)
 
 
 def main() -> None:

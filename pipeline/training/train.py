@@ -31,6 +31,7 @@ from ..util import CONFIGS_DIR, VERSION
 from .docbins import convert
 from .germeval import read_sentences
 from .scoring import evaluate
+from .silver import silver_parts, silver_summary
 from .speed import pipeline_words_per_second
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ CONFIG_PATH = CONFIGS_DIR / "ner.cfg"
 META_PATH = CONFIGS_DIR / "meta.json"
 ENCODER_META_PATH = CONFIGS_DIR / "meta_e5.json"
 LEXICON_META_PATH = CONFIGS_DIR / "meta_lexicon.json"
+SILVER_META_PATH = CONFIGS_DIR / "meta_silver.json"
 
 
 @dataclass
@@ -58,11 +60,16 @@ class TrainOptions:
     overrides: dict[str, object] = field(default_factory=dict)
     # Folder of encoder features for train and dev (accurate model only): reused when it exists, else built.
     feature_cache: Path | None = None
+    # Silver data from `de-entities silver` (distillation), its first `silver_parts` parts (None: all), and how
+    # many times the gold sentences are repeated beside it so that the silver does not drown them.
+    silver: Path | None = None
+    silver_parts: int | None = None
+    gold_copies: int = 1
 
 
 def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object]:
     overrides: dict[str, object] = {
-        "paths.train": str(corpus_dir / "train.spacy"),
+        "paths.train": str(corpus_dir / "train"),
         "paths.dev": str(corpus_dir / "dev.spacy"),
         "paths.vectors": str(options.vectors) if options.vectors else None,
         "paths.init_tok2vec": str(options.init_tok2vec) if options.init_tok2vec else None,
@@ -94,12 +101,22 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
         meta["description"] = extra["description"]
         meta["encoder"] = extra["encoder"]
         meta["sources"] = [*meta["sources"], *extra["sources"]]
-    word_lists = flag_settings(nlp.config)
-    if word_lists is not None:
+    flags = flag_settings(nlp.config)
+    if flags is not None:
         extra = json.loads(LEXICON_META_PATH.read_text(encoding="utf-8"))
         meta["description"] = f"{meta['description']} {extra['description']}"
         meta["sources"] = [*meta["sources"], *extra["sources"]]
-        meta["word_lists"] = word_list_sources(*word_lists)
+        meta["word_lists"] = word_list_sources(flags)
+    silver = silver_used(options)
+    if silver is not None:
+        extra = json.loads(SILVER_META_PATH.read_text(encoding="utf-8"))
+        meta["description"] = f"{meta['description']} {extra['description']}"
+        # A folder that is not one of the known raw-de sources is named as it is, without a licence to claim.
+        known = extra["sources"]
+        meta["sources"] = [
+            *meta["sources"],
+            *(known.get(name, {"name": f"Silver training text: {name}"}) for name in silver["sources"]),
+        ]
     views = scores["views"]
     meta.update(
         {
@@ -124,11 +141,42 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
                 "seed": options.seed,
                 "limit": options.limit,
                 "max_steps": options.max_steps,
+                "gold_copies": options.gold_copies,
+                "silver": silver,
                 "seconds": round(seconds),
             },
         }
     )
     return meta
+
+
+def gather_training_data(options: TrainOptions, folder: Path) -> int:
+    """Fill `folder` with the gold DocBin (`gold_copies` times) and the silver parts; spaCy reads them all.
+
+    Returns the number of gold sentences.
+    """
+    folder.mkdir()
+    n_gold = convert(options.train_path, folder / "gold-0.spacy", limit=options.limit)
+    for copy in range(1, options.gold_copies):
+        shutil.copyfile(folder / "gold-0.spacy", folder / f"gold-{copy}.spacy")
+    if options.silver is not None:
+        for part in silver_parts(options.silver, parts=options.silver_parts):
+            shutil.copyfile(part, folder / f"silver-{part.name}")
+    return n_gold
+
+
+def silver_used(options: TrainOptions) -> dict | None:
+    """What the meta records about the silver data of this training, if it has any."""
+    if options.silver is None:
+        return None
+    return silver_summary(options.silver, silver_parts(options.silver, parts=options.silver_parts))
+
+
+def silver_note(options: TrainOptions) -> str:
+    summary = silver_used(options)
+    if summary is None:
+        return ""
+    return f" (x{options.gold_copies}) and {summary['sentences']} silver sentences ({summary['words']} words)"
 
 
 def train(options: TrainOptions) -> dict:
@@ -137,9 +185,9 @@ def train(options: TrainOptions) -> dict:
         work = Path(tmp)
         corpus_dir = work / "corpus"
         corpus_dir.mkdir()
-        n_train = convert(options.train_path, corpus_dir / "train.spacy", limit=options.limit)
+        n_train = gather_training_data(options, corpus_dir / "train")
         n_dev = convert(options.dev_path, corpus_dir / "dev.spacy", limit=options.limit)
-        logger.info("training on %d sentences, scoring on %d", n_train, n_dev)
+        logger.info("training on %d gold sentences%s, scoring on %d", n_train, silver_note(options), n_dev)
         start = time.perf_counter()
         overrides = spacy_overrides(options, corpus_dir)
         features = encoder_settings(load_config(options.config, overrides=overrides, interpolate=True))
@@ -149,7 +197,7 @@ def train(options: TrainOptions) -> dict:
                 if not (cache / "index.json").is_file():
                     logger.info("encoding the training and dev sentences once into %s", cache)
                     build_cache(
-                        [corpus_dir / "dev.spacy", corpus_dir / "train.spacy"],
+                        [corpus_dir / "dev.spacy", *sorted((corpus_dir / "train").glob("*.spacy"))],
                         cache,
                         layers=features["layers"],
                         context=features.get("context", "sentence"),
