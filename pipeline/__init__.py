@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .nlp.loading import load
 from .util import VERSION as __version__
+
+if TYPE_CHECKING:
+    from .batch.driver import run
+    from .nlp.loading import load
 
 __all__ = ["__version__", "load", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    # `pipeline.run(...)` is the batch run; it is imported on first use, because it brings pandas, pandera
-    # and pyarrow, which `pipeline.load()` alone does not need.
+    # Both are imported on first use: `load` brings spaCy (1.5 s), `run` pandas, pandera and pyarrow besides,
+    # and `de-entities --help` needs neither.
+    if name == "load":
+        from .nlp.loading import load
+
+        return load
     if name == "run":
         from .batch.driver import run
 
