@@ -29,6 +29,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .identity import resolve_corpus
+from .lexicon import load_lexicon
+
 Key = tuple[str, str]  # (label, canonical name)
 # Maps each article's entity keys to corpus identities; the default keeps them as they are.
 CorpusResolver = Callable[[list[list[Key]]], dict[Key, Key]]
@@ -82,13 +85,22 @@ def prf(gold: set[tuple[int, int]], predicted: set[tuple[int, int]]) -> tuple[fl
 
 
 def identity(articles: list[list[Key]]) -> dict[Key, Key]:
+    """Each article's identity stands: no corpus resolution."""
     return {key: key for keys in articles for key in keys}
+
+
+def corpus_identity(articles: list[list[Key]]) -> dict[Key, Key]:
+    """The corpus resolution of the batch run (`identity.resolve_corpus`)."""
+    keys = {key for found in articles for key in found}
+    resolved = resolve_corpus(keys, load_lexicon())
+    return {key: resolved(key) for key in keys}
 
 
 def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None = None) -> dict[str, Any]:
     """Run the pipeline's post-NER stages on hand-made docs and score them; `nlp` must hold fine_types and canonical.
 
-    `corpus` resolves the articles' entities across the gold set; without it each article's identity stands.
+    `corpus` resolves the articles' entities across the gold set: by default as the batch run does; pass
+    `identity` to score each article's identity alone.
     """
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     stages = [proc for name, proc in nlp.pipeline if name in ("fine_types", "canonical")]
@@ -127,7 +139,7 @@ def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None 
         all_gold.extend((m[1], mention_extra(m).get("corpus", m[3])) for m in item["mentions"])
         all_pred.extend(predicted)
         article_keys.append(predicted)
-    resolved = (corpus or identity)(article_keys)
+    resolved = (corpus or corpus_identity)(article_keys)
     corpus_pred = [resolved.get(key, key) for key in all_pred]
     merge_p, merge_r = prf(article_gold, article_pred)
     corpus_p, corpus_r = prf(_pairs(all_gold), _pairs(corpus_pred))

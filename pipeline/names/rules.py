@@ -189,8 +189,11 @@ def word_initials(word: str, lexicon: Lexicon) -> set[str]:
 
 
 def _word_initials(word: str, genus: dict[str, str], counts: dict[str, int]) -> set[str]:
+    if len(word) > 1 and word.isupper():
+        return {word}  # an acronym inside a name gives all its letters ("AM von Pios" is no "AP")
     options = {word[0].upper()}
-    for i in range(3, len(word) - 2):
+    # Parts of at least four letters: shorter tails ("Ion" in "Bundestagsfraktion") are chance words.
+    for i in range(3, len(word) - 3):
         tail = word[i:]
         # A part counts when it is a noun of the noun table or a frequent word ("deutscher").
         if tail.capitalize() in genus or counts.get(tail.lower(), 0) >= MIN_PART_COUNT:
@@ -347,9 +350,9 @@ def merge_aliases(mentions: list[Mention], lexicon: Lexicon | None = None) -> li
     names = {(m.label, m.base) for m in mentions if m.kind == "name"}
     # A name without its regnal number joins the name with it: "Johannes Paul" -> "Johannes Paul II.".
     for label, base in keys:
-        longer = numeral_extension(base, (k[1] for k in names if k[0] == label))
-        if longer:
-            parent[find((label, base))] = find((label, longer))
+        extended = numeral_extension(base, (k[1] for k in names if k[0] == label))
+        if extended:
+            parent[find((label, base))] = find((label, extended))
     for label, base in keys:
         tokens = base.split()
         if label == "PER" and len(tokens) == 1:
