@@ -76,8 +76,15 @@ def genitive_base(
 
 
 def is_noun(word: str, lexicon: Lexicon) -> bool:
-    """A capitalised common noun of the noun table, or its plural ("Sprecher", "Parteikollegen")."""
-    return word[:1].isupper() and (word in lexicon.genus or word in lexicon.plurals or word in lexicon.genitives)
+    """A capitalised common noun of the noun table in any number or case, also as the end of a compound
+    ("Sprecher", "Parteikollegen")."""
+    if not word[:1].isupper():
+        return False
+    for i in range(0, max(1, len(word) - 3)):
+        tail = word[i:].capitalize() if i else word
+        if tail in lexicon.genus or tail in lexicon.plurals or tail in lexicon.genitives:
+            return True
+    return False
 
 
 def genitive_position(before: str, after: str, lexicon: Lexicon) -> bool:
