@@ -45,6 +45,10 @@ def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
     for label, name in keys:
         if len(name.split()) > 1:
             full.setdefault(label, set()).add(name)
+    by_initial: dict[tuple[str, str], set[str]] = {}  # (label, first letter; "" if lower-case) -> names
+    for label, names in full.items():
+        for n in names:
+            by_initial.setdefault((label, n[0].upper() if n[0].isupper() else ""), set()).add(n)
     # First the names without a regnal number, so that "Wojtyła" can find "Johannes Paul II." through them.
     for label, name in keys:
         if len(name.split()) > 1:
@@ -57,7 +61,9 @@ def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
         if label == "PER":
             candidates = {n for n in full.get("PER", ()) if surname(n) == name}
         elif ACRONYM_RE.match(name):
-            candidates = {n for n in full.get(label, ()) if is_acronym_of(name, n, lexicon)}
+            # The first letter must match before the costlier test of compound parts: a corpus has many names.
+            first = by_initial.get((label, name[0]), set()) | by_initial.get((label, ""), set())
+            candidates = {n for n in first if is_acronym_of(name, n, lexicon)}
         else:
             continue
         targets = {identity((label, n))[1] for n in candidates}

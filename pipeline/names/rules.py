@@ -192,7 +192,14 @@ def part_base(text: str, lexicon: Lexicon) -> str | None:
 def word_initials(word: str, lexicon: Lexicon) -> set[str]:
     """The letters a word can give an acronym: its initial, or the initials of its compound parts too
     (Volkspartei -> V or VP, Norddeutscher -> N or ND)."""
-    return _word_initials(word, lexicon.genus, lexicon.counts)
+    found = _INITIALS.get(word)
+    if found is None:
+        found = _INITIALS[word] = _word_initials(word, lexicon.genus, lexicon.counts)
+    return found
+
+
+# Initials per word: the same words come back in every acronym test of a corpus. One lexicon per process.
+_INITIALS: dict[str, set[str]] = {}
 
 
 def _word_initials(word: str, genus: dict[str, str], counts: dict[str, int]) -> set[str]:
