@@ -1,7 +1,7 @@
 """Precision and recall of canonical names and merges on the hand-made gold set.
 
 Usage:
-    python benchmarks/canonical_eval.py [tests/data/canonical_gold.jsonl] [--errors]
+    python benchmarks/canonical_eval.py [tests/data/canonical_gold.jsonl] [--errors] [--no-corpus]
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import spacy
 
 import pipeline.nlp.factories  # noqa: F401
-from pipeline.names.evaluation import score_canonical
+from pipeline.names.evaluation import identity, score_canonical
 
 GOLD = Path(__file__).parent.parent / "tests" / "data" / "canonical_gold.jsonl"
 
@@ -21,12 +21,13 @@ GOLD = Path(__file__).parent.parent / "tests" / "data" / "canonical_gold.jsonl"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("gold", type=Path, nargs="?", default=GOLD, help="gold JSONL")
-    parser.add_argument("--errors", action="store_true", help="list every wrong canonical name")
+    parser.add_argument("--errors", action="store_true", help="list every wrong canonical name or label")
+    parser.add_argument("--no-corpus", action="store_true", help="score each article's identity, no corpus stage")
     args = parser.parse_args()
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
-    result = score_canonical(nlp, args.gold)
+    result = score_canonical(nlp, args.gold, corpus=identity if args.no_corpus else None)
     errors = result.pop("errors")
     print(json.dumps(result, indent=2))
     if args.errors:

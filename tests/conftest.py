@@ -53,10 +53,14 @@ def mention_row() -> MentionRow:
             "end": 5,
             "text": "Putin",
             "label": "PER",
+            "model_label": "PER",
+            "label_source": "model",
             "fine_type": "PER",
             "kind": "name",
             "canonical": "Putin",
             "entity_id": "PER-1",
+            "article_canonical": "Putin",
+            "article_entity_id": "PER-1",
         }
         row.update(changes)
         return row

@@ -20,7 +20,7 @@ ALLOWED = {
     "nlp": {"pipeline.names", "pipeline.tables.rows"},
     "training": {"pipeline.nlp"},
     "explore": {"pipeline.tables"},
-    "batch": {"pipeline.nlp", "pipeline.tables"},
+    "batch": {"pipeline.nlp", "pipeline.names", "pipeline.tables"},
     "cli": {"pipeline"},
 }
 

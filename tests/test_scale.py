@@ -13,7 +13,15 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).parent.parent
 SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
-FILES = ["articles.csv", "mentions.csv", "entities.csv", "entity_index.csv", "cooccurrence.csv"]
+FILES = [
+    "articles.csv",
+    "mentions.csv",
+    "entities.csv",
+    "entity_index.csv",
+    "cooccurrence.csv",
+    "aliases.csv",
+    "ambiguous.csv",
+]
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 from conftest import MentionRow
 
 from pipeline.errors import PipelineError
-from pipeline.tables.schemas import ARTICLES, ENTITIES, MENTIONS, empty, validate
+from pipeline.tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, ENTITIES, MENTIONS, empty, validate
 
 
 def test_valid_table_keeps_string_ids(mention_row: MentionRow) -> None:
@@ -40,11 +40,13 @@ def test_entity_counts_must_add_up() -> None:
         "part_mentions": 0,
         "first_start": 0,
         "surface_forms": "Belarus | belarussische",
+        "article_entity_id": "LOC-1",
+        "article_canonical": "Belarus",
     }
     with pytest.raises(PipelineError, match="sum"):
         validate(pd.DataFrame([row]), ENTITIES)
 
 
 def test_empty_tables_validate() -> None:
-    for schema in (MENTIONS, ENTITIES, ARTICLES):
+    for schema in (MENTIONS, ENTITIES, ARTICLES, ALIASES, AMBIGUOUS):
         assert list(validate(empty(schema), schema).columns) == list(schema.columns)

@@ -1,5 +1,6 @@
 """The batch run: options and summary, reading articles, slots, the worker's per-article processing and the
-engines that run it. It may import the package root, `nlp` and `tables`; only `cli` and `pipeline.run` import it.
+engines that run it. It may import the package root, `nlp`, `names`
+(the corpus identity) and `tables`; only `cli` and `pipeline.run` import it.
 """
 
 from .driver import run

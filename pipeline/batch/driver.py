@@ -17,13 +17,17 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from spacy.language import Language
 
+from ..names.identity import CorpusIdentity, resolve_corpus
+from ..names.lexicon import load_lexicon
 from ..nlp.build import PIPELINE_CONFIG, build_pipeline
-from ..tables.corpus import Cooccurrence, EntityIndex
-from ..tables.output import atomic_write_text
+from ..nlp.components.tables import entity_id
+from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
+from ..tables.output import atomic_write_bytes, atomic_write_text, csv_bytes
 from ..tables.rows import Row
-from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import make_engine
@@ -123,35 +127,56 @@ def run(
 
 
 def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
-    """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks."""
+    """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks.
+
+    Two passes over the results: the first collects every article's entity names and resolves the corpus
+    identity from them (`pipeline.names.identity`); the second writes every table with it, including each
+    article's own table in `articles/`, which is rewritten only when its content changed.
+    """
     out, excel = runner.out_dir, runner.options.excel
+    names = NameCounts()
+    for slot in slots:
+        result = None if slot.error else read_result(runner.result_path(slot.stem))
+        if result is not None:
+            names.add(result["entities"])
+    identity = resolve_corpus(names.mentions, load_lexicon())
     writers = {
         "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
         "entities": TableWriter(out, "entities", ENTITIES, excel=excel),
         "articles": TableWriter(out, "articles", ARTICLES, excel=excel, parquet=False),
     }
     chunks: dict[str, list[Row]] = {name: [] for name in writers}
+    stems: dict[str, str] = {}  # article ID -> file stem, for the article tables of the current chunk
     index = EntityIndex()
     cooccurrence = Cooccurrence()
+
+    def flush() -> None:
+        for name, writer in writers.items():
+            table = writer.write(chunks[name])
+            if name == "entities":
+                write_article_tables(out, table, stems, excel=excel)
+            chunks[name] = []
+        stems.clear()
+
     try:
         for slot in slots:
             result = None if slot.error else read_result(runner.result_path(slot.stem))
             row = article_row(slot, result)
             if result is not None:
                 summary.ok += 1
-                chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in result["mentions"])
-                chunks["entities"].extend({"article_id": slot.article_id, **e} for e in result["entities"])
-                index.add(result["mentions"], date=slot.date)
-                cooccurrence.add(result["mentions"])
+                mentions = [with_corpus_identity(m, identity) for m in result["mentions"]]
+                chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in mentions)
+                entities = [with_corpus_identity(e, identity) for e in result["entities"]]
+                chunks["entities"].extend({"article_id": slot.article_id, **e} for e in entities)
+                stems[slot.article_id] = slot.stem
+                index.add(mentions, date=slot.date)
+                cooccurrence.add(mentions)
                 summary.mentions += row["mentions"]
             chunks["articles"].append(row)
             summary.articles += 1
             if len(chunks["mentions"]) >= CHUNK_ROWS or len(chunks["articles"]) >= CHUNK_ROWS:
-                for name, writer in writers.items():
-                    writer.write(chunks[name])
-                    chunks[name] = []
-        for name, writer in writers.items():
-            writer.write(chunks[name])
+                flush()
+        flush()
     except BaseException:
         for writer in writers.values():
             writer.abort()
@@ -163,6 +188,38 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
     summary.entities = len(entity_table)
     write_table(out, "entity_index", ENTITY_INDEX, entity_table, excel=excel)
     write_table(out, "cooccurrence", COOCCURRENCE, cooccurrence.table(), excel=excel)
+    write_table(out, "aliases", ALIASES, names.aliases(identity, entity_id), excel=excel)
+    write_table(out, "ambiguous", AMBIGUOUS, names.ambiguous(identity.ambiguous, entity_id), excel=excel)
+
+
+def with_corpus_identity(row: Row, identity: CorpusIdentity) -> Row:
+    """A mention or entity row with the corpus identity in `entity_id` and `canonical`, and the article's kept."""
+    label, canonical = identity((row["label"], row["canonical"]))
+    return {
+        **row,
+        "canonical": canonical,
+        "entity_id": entity_id(label, canonical),
+        "article_canonical": row["canonical"],
+        "article_entity_id": row["entity_id"],
+    }
+
+
+def write_article_tables(out: Path, table: pd.DataFrame | None, stems: dict[str, str], *, excel: bool) -> None:
+    """Write `articles/<stem>.csv` for each article of a validated chunk, unless it holds these bytes already.
+
+    An article without entities still gets its (empty) table.
+    """
+    groups = dict(iter(table.groupby("article_id", sort=False))) if table is not None and len(table) else {}
+    folder = out / "articles"
+    for article_id, stem in stems.items():
+        data = csv_bytes(groups.get(article_id, empty(ENTITIES)), excel=excel)
+        path = folder / f"{stem}.csv"
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        atomic_write_bytes(path, data)
 
 
 def article_row(slot: Slot, result: Row | None) -> Row:

@@ -1,7 +1,8 @@
 """The worker's side of the batch run: annotate a batch of articles and write each one's files.
 
-A worker writes an article's entity table and text first and its result file (`results/<stem>.json`) last,
-so an article counts as done only once all of its files are complete. Only small outcomes travel back.
+A worker writes an article's text first and its result file (`results/<stem>.json`) last, so an article
+counts as done only once all of its files are complete. Its entity table is written at the end of the run.
+Only small outcomes travel back.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.build import PIPELINE_CONFIG, build_pipeline
 from ..nlp.components.normalise import NormalisingTokenizer
-from ..tables.output import atomic_write_text, write_csv
+from ..tables.output import atomic_write_text
 from ..tables.rows import Row, entity_rows
-from ..tables.schemas import ENTITIES, empty, validate
 from ..util import VERSION
 from .chunking import split_text
 from .options import RunOptions
@@ -164,19 +163,12 @@ class Runner:
             return err
 
     def save(self, batch: Sequence[tuple[Article, str, str, Row]]) -> None:
-        """Write each article's text and entity table, then its result file, which marks it done.
+        """Write each article's text, then its result file, which marks it done.
 
-        The entity tables of the whole batch are validated in one call: per article, schema validation
-        would cost more than the NER itself.
+        The article's entity table (`articles/<stem>.csv`) is written by the run at the end, with the corpus
+        identity, which no single article knows.
         """
-        entities = [result["entities"] for _, _, _, result in batch]
-        rows = [{"article_id": a.id, **row} for (a, _, _, _), ents in zip(batch, entities, strict=True) for row in ents]
-        table = validate(pd.DataFrame(rows, columns=list(ENTITIES.columns)) if rows else empty(ENTITIES), ENTITIES)
-        groups = {key: group for key, group in table.groupby("article_id", sort=False)} if rows else {}
-        no_entities = empty(ENTITIES)
-        for (article, stem, key, result), ents in zip(batch, entities, strict=True):
-            article_table = groups.get(article.id, no_entities)
-            write_csv(article_table, self.out_dir / "articles" / f"{stem}.csv", excel=self.options.excel)
+        for article, stem, key, result in batch:
             atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
             record = {
                 "key": key,
@@ -184,7 +176,7 @@ class Runner:
                 "chars": len(result["text"]),
                 "tokens": result["tokens"],
                 "mentions": result["mentions"],
-                "entities": ents,
+                "entities": result["entities"],
             }
             atomic_write_text(self.result_path(stem), json.dumps(record, ensure_ascii=False))
 

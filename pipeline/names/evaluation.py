@@ -1,19 +1,27 @@
-"""Score canonical names and merges against a hand-made gold set (`tests/data/canonical_gold.jsonl`).
+"""Score canonical names, labels and merges against a hand-made gold set (`tests/data/canonical_gold.jsonl`).
 
 Each gold line is one short article: its text and its mentions in order, each as
-`[surface, label, fine type, expected canonical]`. Docs are built by hand with exactly those entities, so the
-score measures the canonical stage alone, not the NER model.
+`[surface, label, fine type, expected canonical]` and optionally a fifth item, a dict with
+`model` (the fine type a model gave the mention, when it differs from the gold one: the doc is built with it,
+so the stage has to repair it) and `corpus` (the expected canonical name after corpus-wide resolution, when
+it differs from the article's). Docs are built by hand with exactly those entities, so the score measures the
+post-NER stages alone, not the NER model.
 
 - Canonical names: accuracy over all mentions; precision over the mentions the stage changed (how often a
   change was right) and recall over the mentions whose gold canonical differs from their text (how many of
   the needed changes were made).
-- Merges: pairs of mentions in one article that belong to one entity (same label and canonical name),
-  compared as sets of pairs.
+- Labels: accuracy of the coarse label over all mentions.
+- Merges in an article: pairs of mentions in one article that belong to one entity (gold: same label and
+  canonical name; predicted: same label and canonical name), compared as sets of pairs.
+- Merges in the corpus: the same over all mention pairs of the whole gold set, with the corpus identity.
+- Split entities: gold entities whose mentions end up in more than one row, per article and in the corpus.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -21,12 +29,26 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .identity import resolve_corpus
+from .lexicon import load_lexicon
+
+Key = tuple[str, str]  # (label, canonical name)
+# Maps each article's entity keys to corpus identities; the default keeps them as they are.
+CorpusResolver = Callable[[list[list[Key]]], dict[Key, Key]]
+
+
+def mention_extra(mention: list[Any]) -> dict[str, str]:
+    return mention[4] if len(mention) > 4 else {}
+
 
 def gold_doc(nlp: Language, item: dict[str, Any]) -> Doc:
+    """A doc with exactly the gold mentions as entities, labelled with the model's type where one is given."""
     doc = nlp.make_doc(item["text"])
     spans = []
     pos = 0
-    for surface, _label, fine, _canonical in item["mentions"]:
+    for mention in item["mentions"]:
+        surface, fine = mention[0], mention[2]
+        fine = mention_extra(mention).get("model", fine)
         start = item["text"].index(surface, pos)
         pos = start + len(surface)
         span = doc.char_span(start, pos, label=fine, alignment_mode="expand")
@@ -37,50 +59,104 @@ def gold_doc(nlp: Language, item: dict[str, Any]) -> Doc:
     return doc
 
 
-def score_canonical(nlp: Language, path: Path) -> dict[str, Any]:
-    """Run the pipeline's post-NER stages on hand-made docs and score them; `nlp` must hold fine_types and canonical."""
+def _pairs(keys: list[Any]) -> set[tuple[int, int]]:
+    """Index pairs that share a key, without the quadratic loop over all pairs."""
+    by_key: dict[Any, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        by_key[key].append(i)
+    return {pair for members in by_key.values() for pair in combinations(members, 2)}
+
+
+def _split(gold: list[Any], predicted: list[Any]) -> int:
+    """How many gold entities are spread over more than one predicted entity."""
+    rows: dict[Any, set[Any]] = defaultdict(set)
+    for g, p in zip(gold, predicted, strict=True):
+        rows[g].add(p)
+    return sum(1 for found in rows.values() if len(found) > 1)
+
+
+def ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def prf(gold: set[tuple[int, int]], predicted: set[tuple[int, int]]) -> tuple[float, float]:
+    tp = len(gold & predicted)
+    return ratio(tp, len(predicted)), ratio(tp, len(gold))
+
+
+def identity(articles: list[list[Key]]) -> dict[Key, Key]:
+    """Each article's identity stands: no corpus resolution."""
+    return {key: key for keys in articles for key in keys}
+
+
+def corpus_identity(articles: list[list[Key]]) -> dict[Key, Key]:
+    """The corpus resolution of the batch run (`identity.resolve_corpus`)."""
+    keys = {key for found in articles for key in found}
+    resolved = resolve_corpus(keys, load_lexicon())
+    return {key: resolved(key) for key in keys}
+
+
+def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None = None) -> dict[str, Any]:
+    """Run the pipeline's post-NER stages on hand-made docs and score them; `nlp` must hold fine_types and canonical.
+
+    `corpus` resolves the articles' entities across the gold set: by default as the batch run does; pass
+    `identity` to score each article's identity alone.
+    """
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     stages = [proc for name, proc in nlp.pipeline if name in ("fine_types", "canonical")]
-    total = correct = changed = changed_right = needed = needed_right = 0
-    tp = fp = fn = 0
+    total = correct = changed = changed_right = needed = needed_right = labels_right = 0
+    article_gold: set[tuple[int, int]] = set()
+    article_pred: set[tuple[int, int]] = set()
+    split_in_articles = 0
     errors = []
+    all_gold: list[Key] = []
+    all_pred: list[Key] = []
+    article_keys: list[list[Key]] = []
     for item in items:
         doc = gold_doc(nlp, item)
         for stage in stages:
             doc = stage(doc)
         predicted = [(ent.label_, ent._.canonical) for ent in doc.ents]
-        gold = [(label, canonical) for _, label, _, canonical in item["mentions"]]
-        for (surface, *_), p, g in zip(item["mentions"], predicted, gold, strict=True):
+        gold = [(label, canonical) for _, label, _, canonical, *_ in item["mentions"]]
+        for mention, p, g in zip(item["mentions"], predicted, gold, strict=True):
+            surface = mention[0]
             total += 1
             right = p[1] == g[1]
             correct += right
+            labels_right += p[0] == g[0]
             if p[1] != surface:
                 changed += 1
                 changed_right += right
             if g[1] != surface:
                 needed += 1
                 needed_right += right
-            if not right:
-                errors.append({"article": item["id"], "mention": surface, "expected": g[1], "got": p[1]})
-        pairs_gold = {(i, j) for i, j in combinations(range(len(gold)), 2) if gold[i] == gold[j]}
-        pairs_pred = {(i, j) for i, j in combinations(range(len(predicted)), 2) if predicted[i] == predicted[j]}
-        tp += len(pairs_gold & pairs_pred)
-        fp += len(pairs_pred - pairs_gold)
-        fn += len(pairs_gold - pairs_pred)
-
-    def ratio(a: int, b: int) -> float:
-        return round(a / b, 4) if b else 0.0
-
-    merge_p, merge_r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+            if not right or p[0] != g[0]:
+                errors.append({"article": item["id"], "mention": surface, "expected": g, "got": p})
+        offset = len(all_gold)
+        article_gold |= {(offset + i, offset + j) for i, j in _pairs(gold)}
+        article_pred |= {(offset + i, offset + j) for i, j in _pairs(predicted)}
+        split_in_articles += _split(gold, predicted)
+        all_gold.extend((m[1], mention_extra(m).get("corpus", m[3])) for m in item["mentions"])
+        all_pred.extend(predicted)
+        article_keys.append(predicted)
+    resolved = (corpus or corpus_identity)(article_keys)
+    corpus_pred = [resolved.get(key, key) for key in all_pred]
+    merge_p, merge_r = prf(article_gold, article_pred)
+    corpus_p, corpus_r = prf(_pairs(all_gold), _pairs(corpus_pred))
     return {
         "articles": len(items),
         "mentions": total,
         "canonical_accuracy": ratio(correct, total),
         "canonical_precision": ratio(changed_right, changed),
         "canonical_recall": ratio(needed_right, needed),
+        "label_accuracy": ratio(labels_right, total),
         "merge_precision": merge_p,
         "merge_recall": merge_r,
         "merge_f1": round(2 * merge_p * merge_r / (merge_p + merge_r), 4) if merge_p + merge_r else 0.0,
-        "merge_pairs_gold": tp + fn,
+        "merge_pairs_gold": len(article_gold),
+        "corpus_merge_precision": corpus_p,
+        "corpus_merge_recall": corpus_r,
+        "split_entities_in_articles": split_in_articles,
+        "split_entities_in_corpus": _split(all_gold, corpus_pred),
         "errors": errors,
     }

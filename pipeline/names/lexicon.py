@@ -76,10 +76,13 @@ def read_nouns(lexicon: Lexicon) -> None:
     lexicon.genus, lexicon.plurals, lexicon.genitives = genus, frozenset(plurals - set(genus)), genitives
 
 
-@cache
 def load_lexicon(folder: Path | None = None) -> Lexicon:
-    """Read the lexicon once per process."""
-    folder = folder or lexicon_dir()
+    """Read the lexicon once per process (and folder): `load_lexicon()` and `load_lexicon(None)` share it."""
+    return _load_lexicon(folder or lexicon_dir())
+
+
+@cache
+def _load_lexicon(folder: Path) -> Lexicon:
     lexicon = Lexicon()
     for form, base, label, kind in _rows(folder / "demonyms.tsv"):
         target = lexicon.derived if kind == "adjective" else lexicon.inhabitants

@@ -1,12 +1,15 @@
-"""Corpus-wide tables built from the per-article results: the entity index and entity co-occurrence."""
+"""Corpus-wide tables built from the per-article results: the entity index, entity co-occurrence, and the
+names each corpus entity appears under (aliases) or could be (ambiguous short forms)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 
 from .rows import Row
+
+IdOf = Callable[[str, str], str]  # (label, canonical) -> entity ID
 
 
 class EntityIndex:
@@ -82,3 +85,46 @@ class Cooccurrence:
             for (a, b), n in self.articles.items()
         ]
         return sorted(rows, key=lambda r: (-r["sentences"], -r["articles"], r["entity_a"], r["entity_b"]))
+
+
+class NameCounts:
+    """How often each article-level entity (label, canonical name) occurs: mentions and articles.
+
+    The first pass of the corpus tables collects these; the corpus identity is resolved from their keys.
+    """
+
+    def __init__(self) -> None:
+        self.mentions: Counter[tuple[str, str]] = Counter()
+        self.articles: Counter[tuple[str, str]] = Counter()
+
+    def add(self, entities: Iterable[Row]) -> None:
+        for e in entities:
+            key = (e["label"], e["canonical"])
+            self.mentions[key] += e["mentions"]
+            self.articles[key] += 1
+
+    def aliases(self, corpus_of: Callable[[tuple[str, str]], tuple[str, str]], ids: IdOf) -> list[Row]:
+        """One row per corpus entity and article-level name it appears under (its own name included)."""
+        rows: dict[tuple[str, str], Row] = {}
+        for key, n in self.mentions.items():
+            eid = ids(*corpus_of(key))
+            row = rows.setdefault((eid, key[1]), {"entity_id": eid, "alias": key[1], "mentions": 0, "articles": 0})
+            row["mentions"] += n
+            row["articles"] += self.articles[key]
+        return sorted(rows.values(), key=lambda r: (r["entity_id"], -r["mentions"], r["alias"]))
+
+    def ambiguous(self, candidates: dict[tuple[str, str], list[str]], ids: IdOf) -> list[Row]:
+        """The short forms that fit several names and so stay entities of their own."""
+        rows = [
+            {
+                "alias": name,
+                "label": label,
+                "entity_id": ids(label, name),
+                "candidates": " | ".join(names),
+                "candidate_ids": " | ".join(ids(label, n) for n in names),
+                "mentions": self.mentions[(label, name)],
+                "articles": self.articles[(label, name)],
+            }
+            for (label, name), names in candidates.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["mentions"], r["label"], r["alias"]))

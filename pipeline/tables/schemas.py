@@ -35,6 +35,13 @@ def _positive() -> pa.Column:
     return pa.Column("int64", checks=pa.Check.ge(1), coerce=True)
 
 
+# Who decided a mention's label: the NER model, the article (one label for all mentions of one canonical
+# name, or an inflected form of a person's name) or the word lists (a demonym tagged as a name).
+LABEL_SOURCES = ("model", "article", "lexicon")
+
+# `entity_id` and `canonical` are the corpus identity (`pipeline.names.identity`) in every table of a run;
+# `article_entity_id` and `article_canonical` keep what the article alone decided, so each merge across
+# articles can be traced.
 MENTIONS = pa.DataFrameSchema(
     {
         "article_id": _string(NON_EMPTY),
@@ -43,10 +50,14 @@ MENTIONS = pa.DataFrameSchema(
         "end": _count(),
         "text": _string(NON_EMPTY),
         "label": _string(LABELS),
+        "model_label": _string(),
+        "label_source": _string(pa.Check.isin(LABEL_SOURCES)),
         "fine_type": _string(FINE),
         "kind": _string(pa.Check.isin(MENTION_KINDS)),
         "canonical": _string(NON_EMPTY),
         "entity_id": _string(NON_EMPTY),
+        "article_canonical": _string(NON_EMPTY),
+        "article_entity_id": _string(NON_EMPTY),
     },
     checks=pa.Check(lambda df: df["end"] > df["start"], error="end must be after start"),
     strict=True,
@@ -66,6 +77,8 @@ ENTITIES = pa.DataFrameSchema(
         "part_mentions": _count(),
         "first_start": _count(),
         "surface_forms": _string(NON_EMPTY),
+        "article_entity_id": _string(NON_EMPTY),
+        "article_canonical": _string(NON_EMPTY),
     },
     checks=pa.Check(
         lambda df: df["mentions"] == df["name_mentions"] + df["derived_mentions"] + df["part_mentions"],
@@ -123,6 +136,35 @@ COOCCURRENCE = pa.DataFrameSchema(
     strict=True,
     ordered=True,
     name="cooccurrence",
+)
+
+
+ALIASES = pa.DataFrameSchema(
+    {
+        "entity_id": _string(NON_EMPTY),
+        "alias": _string(NON_EMPTY),
+        "mentions": _positive(),
+        "articles": _positive(),
+    },
+    unique=["entity_id", "alias"],
+    strict=True,
+    ordered=True,
+    name="aliases",
+)
+
+AMBIGUOUS = pa.DataFrameSchema(
+    {
+        "alias": _string(NON_EMPTY),
+        "label": _string(LABELS),
+        "entity_id": _string(NON_EMPTY),
+        "candidates": _string(NON_EMPTY),
+        "candidate_ids": _string(NON_EMPTY),
+        "mentions": _positive(),
+        "articles": _positive(),
+    },
+    strict=True,
+    ordered=True,
+    name="ambiguous",
 )
 
 

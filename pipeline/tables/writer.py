@@ -63,9 +63,10 @@ class TableWriter:
         self.part = pq.ParquetWriter(path, self.arrow)
         return self.part
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def write(self, rows: list[dict[str, Any]]) -> pd.DataFrame | None:
+        """Validate and append rows; returns the validated table (None for no rows)."""
         if not rows:
-            return
+            return None
         df = validate(pd.DataFrame(rows, columns=self.columns), self.schema)
         self.csv.write(csv_bytes(df, excel=self.excel, header=False))
         if self.parquet:
@@ -73,6 +74,7 @@ class TableWriter:
             part.write_table(pa_arrow.Table.from_pandas(df, schema=self.arrow, preserve_index=False))
             self.part_rows += len(df)
         self.rows += len(df)
+        return df
 
     def close(self) -> None:
         """Finish the files and move them into place: one Parquet file, or a folder of parts."""

@@ -1,7 +1,8 @@
 """Turn the entities of a doc into rows: one per mention and one per distinct entity.
 
 The rows follow the schemas in `pipeline.tables.schemas`, without `article_id`, which the batch run adds
-because a doc does not know which article it came from.
+because a doc does not know which article it came from, and with the article's identity only: the batch run
+adds the corpus identity once every article is done.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def mention_rows(doc: Doc) -> list[Row]:
                 "end": ent.end_char,
                 "text": ent.text,
                 "label": ent.label_,
+                "model_label": ent._.model_label or ent.label_,
+                "label_source": ent._.label_source or "model",
                 "fine_type": ent._.fine_type or ent.label_,
                 "kind": ent._.kind,
                 "canonical": canonical,

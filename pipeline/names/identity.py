@@ -1,0 +1,74 @@
+"""One identity across the corpus: which article-level entities name the same thing.
+
+Each article resolves its own mentions (`rules.resolve`); an article that says only "Obama" cannot know that
+another one says "Barack Obama". After all articles, the distinct (label, canonical name) pairs of the whole
+corpus are resolved here, with the same rules as in an article but over the corpus:
+
+- a surname joins the one full name of a person that ends in it ("Obama" -> "Barack Obama");
+- an acronym joins the one longer name of its label whose initials, or the initials of its compound parts,
+  it is ("ÖVP" -> "Österreichische Volkspartei");
+- a name without its regnal number joins the one name with it ("Johannes Paul" -> "Johannes Paul II.");
+- when a short form fits several names ("Bush": "George Bush" and "George W. Bush"), it stays its own entity
+  and is listed as ambiguous; two full names are never merged.
+
+The result depends only on the set of names, never on the order of the articles, so any order of processing,
+any number of workers and any engine give the same tables; a rerun that adds articles resolves again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon
+from .rules import ACRONYM_RE, is_acronym_of, numeral_extension, surname
+
+Key = tuple[str, str]  # (label, canonical name)
+
+
+@dataclass
+class CorpusIdentity:
+    """The corpus identity of each article-level entity, and the short forms that fit several names."""
+
+    of: dict[Key, Key] = field(default_factory=dict)
+    ambiguous: dict[Key, list[str]] = field(default_factory=dict)  # short form -> the names it could be
+
+    def __call__(self, key: Key) -> Key:
+        return self.of.get(key, key)
+
+
+def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
+    """Map every (label, canonical) of the corpus to its corpus identity."""
+    keys = sorted(set(keys))
+    identity = CorpusIdentity()
+    full: dict[str, set[str]] = {}  # label -> multi-word names
+    for label, name in keys:
+        if len(name.split()) > 1:
+            full.setdefault(label, set()).add(name)
+    by_initial: dict[tuple[str, str], set[str]] = {}  # (label, first letter; "" if lower-case) -> names
+    for label, names in full.items():
+        for n in names:
+            by_initial.setdefault((label, n[0].upper() if n[0].isupper() else ""), set()).add(n)
+    # First the names without a regnal number, so that "Wojtyła" can find "Johannes Paul II." through them.
+    for label, name in keys:
+        if len(name.split()) > 1:
+            extended = numeral_extension(name, full.get(label, ()))
+            if extended:
+                identity.of[(label, name)] = (label, extended)
+    for label, name in keys:
+        if len(name.split()) != 1:
+            continue
+        if label == "PER":
+            candidates = {n for n in full.get("PER", ()) if surname(n) == name}
+        elif ACRONYM_RE.match(name):
+            # The first letter must match before the costlier test of compound parts: a corpus has many names.
+            first = by_initial.get((label, name[0]), set()) | by_initial.get((label, ""), set())
+            candidates = {n for n in first if is_acronym_of(name, n, lexicon)}
+        else:
+            continue
+        targets = {identity((label, n))[1] for n in candidates}
+        if len(targets) == 1:
+            identity.of[(label, name)] = (label, targets.pop())
+        elif len(targets) > 1:
+            identity.ambiguous[(label, name)] = sorted(targets)
+    return identity
