@@ -190,38 +190,107 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
 
 
-def test_killed_run_resumes_to_identical_output(tmp_path: Path) -> None:
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the run's workers and multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True if the process exists and is not a zombie (a dead child that nobody has reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def still_alive(pids: list[int], *, within: float) -> list[int]:
+    """The processes of `pids` still alive after waiting up to `within` seconds for them to end."""
+    deadline = time.monotonic() + within
+    while [pid for pid in pids if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [pid for pid in pids if alive(pid)]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
+def run_command(corpus: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(out), "--quiet", *extra]
+
+
+def start_and_wait_for_results(command: list[str], out: Path, n: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < n:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "in", 40)
     reference = tmp_path / "reference"
     assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
 
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pipeline.cli",
-        "run",
-        str(corpus),
-        "--out",
-        str(out),
-        "--quiet",
-        "--batch-size",
-        "2",
-    ]
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 6:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    proc = start_and_wait_for_results(run_command(corpus, out, "--batch-size", "2", "--workers", "2"), out, 6)
+    workers = children_of(proc.pid)
+    assert len(workers) >= 2, "the run should have started two worker processes"
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only, as `kill -9` does
+    proc.communicate()
+    time.sleep(10)
+    assert [pid for pid in workers if alive(pid)] == [], "worker processes outlived their run"
+    after_death = snapshot(out)
+    time.sleep(3)
+    assert snapshot(out) == after_death, "files changed in the output folder after the run was killed"
     done = len(list((out / "results").glob("*.json")))
     assert 0 < done < 40, f"the kill came too late or too early ({done} results)"
     assert not (out / "mentions.csv").exists()
 
-    assert cli("run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "2").returncode == 0
+    rerun = cli("run", str(corpus), "--out", str(out), "--batch-size", "2")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "Took over the output folder from run PID" in rerun.stdout
     assert tables(out) == tables(reference)
     assert not [p for p in out.rglob("*.tmp")]
     shutil.rmtree(out)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: int) -> None:
+    corpus = make_corpus(tmp_path / "in", 40)
+    reference = tmp_path / "reference"
+    assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+
+    out = tmp_path / "out"
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2")
+    command.remove("--quiet")
+    proc = start_and_wait_for_results(command, out, 4)
+    workers = children_of(proc.pid)
+    started = time.monotonic()
+    os.kill(proc.pid, signum)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, stdout.decode() + stderr.decode()
+    assert time.monotonic() - started < 30
+    assert "Interrupted:" in stdout.decode() and "Traceback" not in stderr.decode()
+    assert still_alive(workers, within=10) == []
+    assert not [p for p in out.rglob("*.tmp")], "a temporary file was left behind"
+    assert not (out / "mentions.csv").exists()
+    for result in (out / "results").glob("*.json"):
+        json.loads(result.read_text(encoding="utf-8"))  # complete, never half-written
+
+    assert cli("run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "2").returncode == 0
+    assert tables(out) == tables(reference)
 
 
 def test_show_highlights_entities() -> None:

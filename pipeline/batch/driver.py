@@ -8,9 +8,10 @@ with the same tables as an uninterrupted one, and a rerun skips every article wh
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
-import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ..errors import Errors, OutputError, PipelineError
 from ..nlp.build import PIPELINE_CONFIG, build_pipeline
 from ..tables.corpus import Cooccurrence, EntityIndex
 from ..tables.output import atomic_write_text
@@ -27,7 +29,8 @@ from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MEN
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import make_engine
-from .options import RunOptions, RunSummary
+from .folder import FolderLock, sweep_temporary
+from .options import Interrupted, RunOptions, RunSummary
 from .readers import Article, read_records
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
@@ -58,19 +61,49 @@ def run(
 
     Returns:
         The counts and speed; `summary.exit_code` is 0 if every article succeeded, else 1.
+
+    Raises:
+        OutputError: another run holds `out_dir` [E070], or a write failed (disk full, no permission) [E071].
+        Interrupted: a signal stopped the run; its `summary` says how many articles are done.
     """
     options = options or RunOptions()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # A run killed in the middle of a write leaves its temporary file behind; the target itself is intact.
-    for stale in out.rglob(".*.tmp"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
+    if nlp is not None and (options.workers > 1 or options.engine != "local"):
+        raise PipelineError(Errors.E042.format(workers=options.workers, engine=options.engine))
+    # The model first: its errors are about the model, not about the output folder.
     nlp = nlp or build_pipeline(options.model)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with FolderLock(out) as lock:
+            # Only now: before the lock, the temporary files could be another live run's.
+            sweep_temporary(out)
+            summary = RunSummary(out_dir=out, notes=lock.notes)
+            try:
+                return _run(inputs, out, options, nlp, progress, summary)
+            except KeyboardInterrupt as err:
+                raise Interrupted(getattr(err, "signum", signal.SIGINT), summary) from None
+    except OSError as err:
+        raise output_error(err, out) from err
+
+
+def output_error(err: OSError, out: Path) -> OutputError:
+    """A failed write (disk full, no permission, read-only) as a coded error naming the path and the reason."""
+    path = err.filename or out
+    reason = err.strerror or str(err)
+    if err.errno is not None:
+        reason = f"{reason} ({errno.errorcode.get(err.errno, err.errno)})"
+    return OutputError(Errors.E071.format(path=path, reason=reason))
+
+
+def _run(
+    inputs: Sequence[str | Path],
+    out: Path,
+    options: RunOptions,
+    nlp: Language,
+    progress: ProgressCallback | None,
+    summary: RunSummary,
+) -> RunSummary:
     runner = Runner(nlp, out, options)
-    summary = RunSummary(out_dir=out)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots = SlotSpool(out)
@@ -78,8 +111,9 @@ def run(
     def jobs() -> Iterator[Job]:
         pending: list[Pending] = []
         pending_slots: list[int] = []
-        for record, slot in assign_slots(read_records(inputs, options.read)):
+        for record, slot in assign_slots(read_records(inputs, options.read, skip=out)):
             index = slots.add(slot)
+            summary.read += 1
             if slot.error is not None or not isinstance(record, Article):
                 if progress:
                     progress(1, 0)
@@ -87,6 +121,7 @@ def run(
             key = article_key(record, runner.model_fingerprint)
             if runner.cached(slot.stem, key) is not None:
                 summary.reused += 1
+                summary.done += 1
                 if progress:
                     progress(1, 0)
                 continue
@@ -98,23 +133,29 @@ def run(
         if pending:
             yield Job(pending, pending_slots, str(out), options)
 
-    engine = make_engine(options, here=runner.process)
-    processing_start = time.perf_counter()
     try:
-        for job, outcome in engine.map(jobs()):
-            words = 0
-            for position, error, n in outcome:
-                if error is not None:
-                    slots.fail(job.slots[position], error)
-                words += n
-            summary.words += words
-            if progress:
-                progress(len(outcome), words)
-    finally:
-        engine.close()
-        runner.close_zone()
-    summary.seconds = time.perf_counter() - processing_start
-    try:
+        engine = make_engine(options, here=runner.process)
+        processing_start = time.perf_counter()
+        try:
+            for job, outcome in engine.map(jobs()):
+                words = 0
+                for position, error, n in outcome:
+                    if error is not None:
+                        slots.fail(job.slots[position], error)
+                    else:
+                        summary.done += 1
+                    words += n
+                summary.words += words
+                if progress:
+                    progress(len(outcome), words)
+        except BaseException:
+            # A signal, a full disk, a broken worker: drop the queued batches and end the workers now.
+            engine.stop()
+            raise
+        finally:
+            engine.close()
+            runner.close_zone()
+        summary.seconds = time.perf_counter() - processing_start
         write_corpus_tables(runner, slots, summary)
     finally:
         slots.close()

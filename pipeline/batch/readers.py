@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -175,16 +176,40 @@ def _open_records(path: Path, options: ReadOptions) -> Iterator[Record]:
         yield BadArticle(path.stem, str(path), f"cannot read file: {err.strerror or err}")
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """The readable files under a folder, recursively, in a stable order."""
+def _inside(path: Path, folder: Path | None) -> bool:
+    return folder is not None and path.resolve().is_relative_to(folder)
+
+
+def iter_files(path: Path, *, skip: Path | None = None) -> Iterator[Path | BadArticle]:
+    """The readable files under a folder, recursively, in a stable order; a folder that cannot be read is
+    yielded as a `BadArticle` with the reason.
+
+    Symbolic links to folders are not followed (a link to its own parent would loop forever), and nothing
+    under `skip` (the run's output folder) is read, so a run never takes its own output for input.
+    """
     suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
-    for file in sorted(path.rglob("*")):
-        if file.is_file() and file.suffix.lower() in suffixes:
+    skipped = skip.resolve() if skip is not None else None
+    errors: list[OSError] = []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(path, onerror=errors.append, followlinks=False):
+        dirs[:] = [d for d in dirs if not _inside(Path(root) / d, skipped)]
+        found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in suffixes)
+    for err in errors:
+        name = Path(err.filename or path).name
+        yield BadArticle(name, str(err.filename or path), f"cannot read folder: {err.strerror or err}")
+    for file in sorted(found):
+        # A file may have vanished since the folder was listed; reading it then gives its error row.
+        if not _inside(file, skipped) and (file.is_file() or not file.exists()):
             yield file
 
 
-def read_records(inputs: Sequence[str | Path], options: ReadOptions | None = None) -> Iterator[Record]:
-    """Yield the articles of every input in order: files, folders (recursive) and `-` for JSONL on stdin."""
+def read_records(
+    inputs: Sequence[str | Path], options: ReadOptions | None = None, *, skip: Path | None = None
+) -> Iterator[Record]:
+    """Yield the articles of every input in order: files, folders (recursive) and `-` for JSONL on stdin.
+
+    Nothing under `skip` is read: the run's output folder, when it lies inside an input folder.
+    """
     options = options or ReadOptions()
     for item in inputs:
         if str(item) == STDIN:
@@ -192,8 +217,10 @@ def read_records(inputs: Sequence[str | Path], options: ReadOptions | None = Non
                 yield from iter_jsonl(stream, name="stdin", options=options)
             continue
         path = Path(item)
-        for file in iter_files(path) if path.is_dir() else [path]:
-            if file.suffix.lower() in TEXT_SUFFIXES or not file.suffix:
+        for file in iter_files(path, skip=skip) if path.is_dir() else [path]:
+            if isinstance(file, BadArticle):
+                yield file
+            elif file.suffix.lower() in TEXT_SUFFIXES or not file.suffix:
                 yield read_txt_article(file)
             else:
                 yield from _open_records(file, options)
