@@ -6,12 +6,23 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from runs import (
+    REPO,
+    SAMPLE,
+    alive,
+    children_of,
+    cli,
+    make_corpus,
+    run_command,
+    snapshot,
+    start_and_wait_for_results,
+    still_alive,
+    tables,
+)
 from spacy.language import Language
 
 from pipeline.batch import RunOptions, run
@@ -21,41 +32,10 @@ from pipeline.tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_IND
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).parent.parent
-SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
-TABLES = ["articles.csv", "mentions.csv", "entities.csv", "entity_index.csv", "cooccurrence.csv"]
-
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     return build_pipeline()
-
-
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-    )
-
-
-def make_corpus(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    body = SAMPLE.read_text(encoding="utf-8")
-    for i in range(n):
-        (folder / f"{i:03d}.txt").write_text(
-            body.replace("Sotschi", f"Sotschi{'' if i % 2 else ' und Minsk'}"), encoding="utf-8"
-        )
-    return folder
-
-
-def tables(out: Path) -> dict[str, str]:
-    return {name: (out / name).read_text(encoding="utf-8") for name in TABLES} | {
-        f"articles/{p.name}": p.read_text(encoding="utf-8") for p in sorted((out / "articles").glob("*.csv"))
-    }
 
 
 def test_run_is_a_plain_function_of_the_package() -> None:
@@ -188,53 +168,6 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert result.returncode == 0
     raw = (tmp_path / "mentions.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (the run's workers and multiprocessing's resource tracker)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    """True if the process exists and is not a zombie (a dead child that nobody has reaped yet)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def still_alive(pids: list[int], *, within: float) -> list[int]:
-    """The processes of `pids` still alive after waiting up to `within` seconds for them to end."""
-    deadline = time.monotonic() + within
-    while [pid for pid in pids if alive(pid)] and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return [pid for pid in pids if alive(pid)]
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
-
-
-def run_command(corpus: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(out), "--quiet", *extra]
-
-
-def start_and_wait_for_results(command: list[str], out: Path, n: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < n:
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
-    return proc
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")

@@ -7,10 +7,13 @@ moment leaves either the old file or the new one, never half of one.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import os
 import re
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -63,6 +66,45 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# renameat2(2): swap two paths in one step, whatever each one is (file or folder). Linux only.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(source: Path, target: Path) -> bool:
+    """Swap `source` and `target` atomically; False where the system cannot (not Linux, old kernel or libc)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0
+    return bool(done)
+
+
+def replace_path(source: Path, target: Path) -> None:
+    """Put `source` (a file or a folder) in the place of `target`, so that readers see the old or the new one.
+
+    `os.replace` does that for a file over a file. A folder cannot be renamed over anything that exists, so
+    then the two are swapped in one step (Linux), or the old one is moved aside first (elsewhere; a crash
+    in between leaves no table, never half of one). The old one is removed last.
+    """
+    if not target.exists() or not (source.is_dir() or target.is_dir()):
+        os.replace(source, target)
+        return
+    if _exchange(source, target):
+        old = source
+    else:
+        old = target.with_name(f".{target.name}.old.{os.urandom(4).hex()}.tmp")
+        os.replace(target, old)
+        os.replace(source, target)
+    if old.is_dir() and not old.is_symlink():
+        shutil.rmtree(old)
+    else:
+        old.unlink()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
