@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import runs
 import spacy
 from spacy.language import Language
 
@@ -14,6 +15,17 @@ from pipeline.nlp.loading import default_model_name, models_dir
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True)
+def no_run_left_behind() -> Iterator[None]:
+    """End any run a test started in the background, even when the test failed half-way."""
+    yield
+    while runs.STARTED:
+        proc = runs.STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 REPO = Path(__file__).parent.parent
 SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
+# Every run a test starts in the background, so that a failing test cannot leave one behind (see conftest).
+STARTED: list[subprocess.Popen[bytes]] = []
 TABLES = ["articles.csv", "mentions.csv", "entities.csv", "entity_index.csv", "cooccurrence.csv"]
 
 
@@ -79,6 +81,7 @@ def run_command(corpus: Path, out: Path, *extra: str) -> list[str]:
 
 def start_and_wait_for_results(command: list[str], out: Path, n: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    STARTED.append(proc)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < n:
         assert proc.poll() is None, proc.communicate()
