@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,24 @@ def test_report_is_self_contained(report: Path) -> None:
     # Nothing is loaded from elsewhere: no scripts, no stylesheets, no images or links to the web.
     for external in ("<script", "<link", "src=", 'href="http', "url(http", "@import"):
         assert external not in page
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_report_on_excel_output_and_formula_ids(tmp_path: Path, excel: bool) -> None:
+    feed = tmp_path / "feed.jsonl"
+    ids = ["=A1", "+49", "-x", "@home"]
+    feed.write_text(
+        "".join(
+            json.dumps({"id": i, "text": f"Angela Merkel traf {n * 'Wladimir '}Putin in Berlin."}) + "\n"
+            for n, i in enumerate(ids)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run([feed], out, options=RunOptions(workers=1, excel=excel))
+    page = write_report(out).read_text(encoding="utf-8")
+    # The article shown highlighted is found by its own ID (the table holds `'+49`, made safe for spreadsheets).
+    assert ">+49</h2>" in page and "Putin" in page
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")

@@ -26,6 +26,10 @@ MAX_NAME = 120
 # A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = frozenset(FORMULA_START)
+# A value that would read back as a neutralised formula (`'=x`) gets one more `'`, so that reading undoes
+# exactly what writing did: `=x` -> `'=x` -> `=x`, and `'=x` -> `''=x` -> `'=x`.
+QUOTED_FORMULA_RE = re.compile(r"^'+[=+\-@\t\r]")
+BOM = b"\xef\xbb\xbf"
 
 
 def safe_file_stem(article_id: str) -> str:
@@ -113,14 +117,23 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def neutralise(value: object) -> object:
     """Prefix a formula-like string with `'`, so spreadsheets show it as text instead of running it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or QUOTED_FORMULA_RE.match(value)):
         return "'" + value
+    return value
+
+
+def restore(value: object) -> object:
+    """Undo `neutralise`: the value as it was before it was written."""
+    if isinstance(value, str) and QUOTED_FORMULA_RE.match(value):
+        return value[1:]
     return value
 
 
 def _cell(value: object) -> object:
     if type(value) is str:  # the common case first: this runs once per cell of every table
-        return "'" + value if value[:1] in FORMULA_CHARS else value
+        if value[:1] in FORMULA_CHARS or (value[:1] == "'" and QUOTED_FORMULA_RE.match(value)):
+            return "'" + value
+        return value
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return neutralise(value)
@@ -150,3 +163,15 @@ def read_csv(path: Path, *, excel: bool = False) -> pd.DataFrame:
     return pd.read_csv(
         path, dtype=str, keep_default_na=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8"
     )
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a table this project wrote, in either dialect (a BOM marks `--excel`), with every value as it was
+    before it was made safe for spreadsheets: an ID `=A1` comes back as `=A1`, not as `'=A1`.
+    """
+    with open(path, "rb") as f:
+        excel = f.read(3) == BOM
+    df = read_csv(path, excel=excel)
+    for column in df.columns:
+        df[column] = df[column].map(restore)
+    return df
