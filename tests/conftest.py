@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 import runs
@@ -14,6 +17,25 @@ import pipeline
 from pipeline.nlp.loading import default_model_name, models_dir
 
 DATA = Path(__file__).parent / "data"
+# CI installs every tool (.ci/run); there a missing one is a broken set-up, and a skip would hide it.
+IN_CI = bool(os.environ.get("CI"))
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip a test whose tool is not installed here; fail it when the environment variable CI is set."""
+    if IN_CI:
+        pytest.fail(f"CI is set, so a missing tool is a failure: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require(module: str, reason: str) -> Any:
+    """Import `module` for a test, or skip the test (fail it in CI) with `reason`."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        missing(f"{module} is not installed: {reason}")
+
+
 REPO = Path(__file__).parent.parent
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import runs
+from conftest import missing
 from runs import REPO, cli, make_corpus, run_command, tables
 
 from pipeline.batch import RunOptions, run
@@ -198,7 +199,7 @@ def test_read_only_folder_exits_2_and_changes_nothing(tmp_path: Path) -> None:
         reason = "Permission denied"
         assert tables(out) == before
     else:
-        pytest.skip("root without the right to mount: a read-only folder cannot be made here")
+        missing("root without the right to mount: a read-only folder cannot be made here")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "[E071]" in result.stdout and reason in result.stdout
     assert "Traceback" not in result.stderr

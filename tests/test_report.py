@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import missing, require
 
 from pipeline.batch import RunOptions, run
 from pipeline.explore.report import write_report
@@ -66,9 +67,10 @@ def test_report_on_excel_output_and_formula_ids(tmp_path: Path, excel: bool) -> 
     assert ">+49</h2>" in page and "Putin" in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_report_renders_in_headless_chromium(report: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        missing("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = require("playwright.sync_api", "the report test drives Chromium with playwright")
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import missing
 from runs import (
     REPO,
     SAMPLE,
@@ -170,8 +171,9 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
 def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: Path) -> None:
+    if not Path("/proc/self/stat").exists():
+        missing("the test reads the process table from /proc (Linux)")
     corpus = make_corpus(tmp_path / "in", 40)
     reference = tmp_path / "reference"
     assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
