@@ -112,19 +112,23 @@ def _run(
         pending: list[Pending] = []
         pending_slots: list[int] = []
         for record, slot in assign_slots(read_records(inputs, options.read, skip=out)):
+            if slot.error is None and isinstance(record, Article):
+                slot.key = article_key(record, runner.model_fingerprint)
             index = slots.add(slot)
             summary.read += 1
-            if slot.error is not None or not isinstance(record, Article):
+            if slot.error is not None or not isinstance(record, Article) or slot.key is None:
                 if progress:
                     progress(1, 0)
                 continue
-            key = article_key(record, runner.model_fingerprint)
+            key = slot.key
             if runner.cached(slot.stem, key) is not None:
                 summary.reused += 1
                 summary.done += 1
                 if progress:
                     progress(1, 0)
                 continue
+            if not options.force and runner.result_path(slot.stem).exists():
+                summary.redone += 1  # made by another model, settings or text, or cut short
             pending.append((record, slot.stem, key))
             pending_slots.append(index)
             if len(pending) >= options.batch_size:
@@ -176,7 +180,8 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
     cooccurrence = Cooccurrence()
     try:
         for slot in slots:
-            result = None if slot.error else read_result(runner.result_path(slot.stem))
+            # Checked again here: a result may have been cut short (a full disk) or replaced since.
+            result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
             row = article_row(slot, result)
             if result is not None:
                 summary.ok += 1
@@ -223,7 +228,7 @@ def article_row(slot: Slot, result: Row | None) -> Row:
     if slot.error is not None:
         return row
     if result is None:
-        row["error"] = "no result was written for this article; run again"
+        row["error"] = "its result file is missing, corrupt or from other input; run again to redo this article"
         return row
     row.update(
         chars=result["chars"],

@@ -30,6 +30,7 @@ class RunSummary:
     ok: int = 0
     errors: int = 0
     reused: int = 0
+    redone: int = 0  # articles whose earlier result was stale (other model, settings, text) or corrupt
     mentions: int = 0
     entities: int = 0
     words: int = 0
@@ -48,7 +49,8 @@ class RunSummary:
 
     def line(self) -> str:
         text = (
-            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged), {self.errors} failed; "
+            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged, {self.redone} redone), "
+            f"{self.errors} failed; "
             f"{self.mentions} mentions of {self.entities} entities; {self.words_per_s:,.0f} words/s. "
             f"Output in {self.out_dir}"
         )

@@ -23,6 +23,8 @@ import pandas as pd
 # Names Windows refuses for files, with or without an extension.
 RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_NAME = 120
+# A capital letter outside a `%XX` escape (whose hex digits are always written in capitals).
+UPPER_RE = re.compile(r"(?<!%)(?<!%[0-9A-F])[A-Z]")
 # A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = frozenset(FORMULA_START)
@@ -35,13 +37,16 @@ BOM = b"\xef\xbb\xbf"
 def safe_file_stem(article_id: str) -> str:
     """Turn an article ID into a file name stem that stays inside its folder on every system.
 
-    IDs made of letters, digits, `_`, `-` and `.` are kept as they are. Any other character is written as
-    `%XX` per UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden
-    one. `%` itself is always encoded, so two different IDs never share a name. Overlong names are cut and
-    end in a hash of the whole ID.
+    IDs made of lower-case letters, digits, `_`, `-` and `.` are kept as they are. A capital letter is
+    written as `!` and the small letter (as Go's module cache does), so that "Merkel" and "merkel" stay two
+    files where the file system ignores case (macOS, Windows). Any other character is written as `%XX` per
+    UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden one. `%`
+    and `!` themselves are always encoded, so two different IDs never share a name. Overlong names are cut
+    and end in a hash of the whole ID.
     """
     # `quote` keeps `~` as well; it is encoded here because it marks the hash of an overlong name.
     encoded = quote(article_id, safe="").replace("~", "%7E")
+    encoded = UPPER_RE.sub(lambda m: "!" + m.group(0).lower(), encoded) if UPPER_RE.search(encoded) else encoded
     if not encoded or encoded.startswith(".") or RESERVED_RE.match(encoded):
         first = encoded[:1] or ""
         encoded = "".join(f"%{b:02X}" for b in first.encode("utf-8")) + encoded[1:] if first else "%00"
