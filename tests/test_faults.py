@@ -22,6 +22,7 @@ from pipeline.batch import RunOptions, run
 from pipeline.batch.folder import sweep_temporary
 from pipeline.errors import PipelineError
 from pipeline.nlp.build import build_pipeline
+from pipeline.tables.output import read_csv
 
 pytestmark = pytest.mark.slow
 
@@ -206,3 +207,46 @@ def test_read_only_folder_exits_2_and_changes_nothing(tmp_path: Path) -> None:
     rerun = cli("run", str(corpus), "--out", str(out), "--quiet", "--workers", "1")
     assert rerun.returncode == 0
     assert "Warschau" in (out / "mentions.csv").read_text(encoding="utf-8")
+
+
+def without_root_override() -> list[str]:
+    """A command prefix under which file permissions hold even for root (which normally reads anything)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        missing("setpriv (util-linux) is needed to test an unreadable folder as root")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_symlink_loops_and_unreadable_folders_give_error_rows_not_a_hang(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 1)
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "self.txt").symlink_to(corpus / "self.txt")
+    secret = corpus / "secret"
+    secret.mkdir()
+    (secret / "a.txt").write_text("Putin traf Merkel.", encoding="utf-8")
+    secret.chmod(0)
+    try:
+        command = [*without_root_override(), *run_command(corpus, tmp_path / "out", "--workers", "1")]
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    finally:
+        secret.chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    articles = read_csv(tmp_path / "out" / "articles.csv").set_index("article_id")
+    assert articles.loc["000", "status"] == "ok"
+    assert "cannot read folder: Permission denied" in articles.loc["secret", "error"]
+    assert "Too many levels of symbolic links" in articles.loc["self", "error"]
+    assert len(articles) == 3  # the loop was not followed: no article was read twice
+
+
+def test_a_file_that_vanishes_during_the_run_gets_an_error_row(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 4)
+
+    def vanish(articles: int, words: int) -> None:
+        (corpus / "003.txt").unlink(missing_ok=True)
+
+    summary = run([corpus], tmp_path / "out", options=RunOptions(workers=1, batch_size=1), progress=vanish)
+    assert (summary.ok, summary.errors) == (3, 1)
+    articles = read_csv(tmp_path / "out" / "articles.csv").set_index("article_id")
+    assert "No such file or directory" in articles.loc["003", "error"]

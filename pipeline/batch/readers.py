@@ -177,7 +177,8 @@ def _open_records(path: Path, options: ReadOptions) -> Iterator[Record]:
 
 
 def _inside(path: Path, folder: Path | None) -> bool:
-    return folder is not None and path.resolve().is_relative_to(folder)
+    # realpath, not Path.resolve: a symlink loop must not raise here (reading it gives its error row).
+    return folder is not None and Path(os.path.realpath(path)).is_relative_to(folder)
 
 
 def iter_files(path: Path, *, skip: Path | None = None) -> Iterator[Path | BadArticle]:
@@ -188,7 +189,7 @@ def iter_files(path: Path, *, skip: Path | None = None) -> Iterator[Path | BadAr
     under `skip` (the run's output folder) is read, so a run never takes its own output for input.
     """
     suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
-    skipped = skip.resolve() if skip is not None else None
+    skipped = Path(os.path.realpath(skip)) if skip is not None else None
     errors: list[OSError] = []
     found: list[Path] = []
     for root, dirs, files in os.walk(path, onerror=errors.append, followlinks=False):
