@@ -76,10 +76,30 @@ def parse_article(raw: str, *, article_id: str, source: str = "") -> Article:
     return Article(id=article_id, text=text, title=title or None, date=date, source=source)
 
 
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def unencodable(value: str) -> int | None:
+    """The position of the first lone surrogate (JSON can carry `\\ud800`; no file can hold it), or None."""
+    match = SURROGATE_RE.search(value)
+    return match.start() if match else None
+
+
+def printable_id(value: str) -> str:
+    """An ID that can be written anywhere: lone surrogates spelled out as `\\udXXX`."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def check_text(text: str) -> str | None:
     """The reason a decoded text cannot be processed, or None."""
     if "\x00" in text:
         return "binary file (contains NUL bytes)"
+    position = unencodable(text)
+    if position is not None:
+        return (
+            f"invalid Unicode: a lone surrogate (\\u{ord(text[position]):04x}) at character {position}, "
+            "which UTF-8 cannot hold; fix the encoding of the source"
+        )
     if not text.strip():
         return "empty article (no text)"
     return None
@@ -114,13 +134,17 @@ def _field(row: dict[str, object] | list[str], name: str) -> object:
 def _record(row: dict[str, object] | list[str], options: ReadOptions, *, fallback_id: str, source: str) -> Record:
     raw_id = _field(row, options.id_field)
     article_id = str(raw_id) if raw_id not in (None, "") else fallback_id
+    title, date = _field(row, options.title_field), _field(row, options.date_field)
+    for name, value in (("id", article_id), ("title", title), ("date", date)):
+        if isinstance(value, str) and unencodable(value) is not None:
+            reason = f"invalid Unicode in the {name}: a lone surrogate, which UTF-8 cannot hold"
+            return BadArticle(printable_id(article_id), source, reason)
     text = _field(row, options.text_field)
     if not isinstance(text, str):
         return BadArticle(article_id, source, f"no text in field '{options.text_field}'")
     reason = check_text(text)
     if reason:
         return BadArticle(article_id, source, reason)
-    title, date = _field(row, options.title_field), _field(row, options.date_field)
     return Article(
         id=article_id,
         text=text,
