@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import missing
+from conftest import missing, require
 from runs import (
     REPO,
     SAMPLE,
@@ -171,15 +171,19 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
 
 
-def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: Path, engine: str) -> None:
     if not Path("/proc/self/stat").exists():
         missing("the test reads the process table from /proc (Linux)")
+    if engine == "dask":
+        require("distributed", "the Dask engine needs the 'dask' extra")
     corpus = make_corpus(tmp_path / "in", 40)
     reference = tmp_path / "reference"
     assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
 
     out = tmp_path / "out"
-    proc = start_and_wait_for_results(run_command(corpus, out, "--batch-size", "2", "--workers", "2"), out, 6)
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2", "--engine", engine)
+    proc = start_and_wait_for_results(command, out, 6)
     workers = children_of(proc.pid)
     assert len(workers) >= 2, "the run should have started two worker processes"
     os.kill(proc.pid, signal.SIGKILL)  # the parent only, as `kill -9` does

@@ -117,6 +117,9 @@ class LocalPool:
 class DaskEngine:
     """A Dask distributed cluster: an existing scheduler, or a LocalCluster started here.
 
+    A LocalCluster's worker processes already end with this process (Dask's own processes watch their
+    parent); tests/test_run.py kills a run on each engine to hold both to that.
+
     The workers write the per-article files, so the output folder must be on a path that every worker and
     this process see (a shared or network file system).
     """

@@ -137,8 +137,8 @@ def _record(row: dict[str, object] | list[str], options: ReadOptions, *, fallbac
     title, date = _field(row, options.title_field), _field(row, options.date_field)
     for name, value in (("id", article_id), ("title", title), ("date", date)):
         if isinstance(value, str) and unencodable(value) is not None:
-            reason = f"invalid Unicode in the {name}: a lone surrogate, which UTF-8 cannot hold"
-            return BadArticle(printable_id(article_id), source, reason)
+            bad = f"invalid Unicode in the {name}: a lone surrogate, which UTF-8 cannot hold"
+            return BadArticle(printable_id(article_id), source, bad)
     text = _field(row, options.text_field)
     if not isinstance(text, str):
         return BadArticle(article_id, source, f"no text in field '{options.text_field}'")
