@@ -80,7 +80,8 @@ def run_command(corpus: Path, out: Path, *extra: str) -> list[str]:
 
 
 def start_and_wait_for_results(command: list[str], out: Path, n: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """Start a run in its own process group (as a shell starts a job) and wait until it has `n` results."""
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     STARTED.append(proc)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < n:
