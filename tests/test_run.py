@@ -171,15 +171,25 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
 
 
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A corpus of 40 articles and the output of one uninterrupted run over it, shared by the fault tests."""
+    folder = tmp_path_factory.mktemp("forty")
+    corpus = make_corpus(folder / "in", 40)
+    reference = folder / "reference"
+    assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+    return corpus, reference
+
+
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: Path, engine: str) -> None:
+def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(
+    tmp_path: Path, engine: str, forty: tuple[Path, Path]
+) -> None:
     if not Path("/proc/self/stat").exists():
         missing("the test reads the process table from /proc (Linux)")
     if engine == "dask":
         require("distributed", "the Dask engine needs the 'dask' extra")
-    corpus = make_corpus(tmp_path / "in", 40)
-    reference = tmp_path / "reference"
-    assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+    corpus, reference = forty
 
     out = tmp_path / "out"
     command = run_command(corpus, out, "--batch-size", "2", "--workers", "2", "--engine", engine)
@@ -206,10 +216,8 @@ def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(tmp_path: P
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: int) -> None:
-    corpus = make_corpus(tmp_path / "in", 40)
-    reference = tmp_path / "reference"
-    assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: int, forty: tuple[Path, Path]) -> None:
+    corpus, reference = forty
 
     out = tmp_path / "out"
     command = run_command(corpus, out, "--batch-size", "2", "--workers", "2")
