@@ -47,7 +47,10 @@ def no_run_left_behind() -> Iterator[None]:
         proc = runs.STARTED.pop()
         if proc.poll() is None:
             proc.kill()
-        proc.communicate()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @pytest.fixture(scope="session")

@@ -197,7 +197,8 @@ def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(
     workers = children_of(proc.pid)
     assert len(workers) >= 2, "the run should have started two worker processes"
     os.kill(proc.pid, signal.SIGKILL)  # the parent only, as `kill -9` does
-    proc.communicate()
+    # wait, not communicate: surviving workers would hold the output pipes open, and the test would hang.
+    proc.wait(timeout=30)
     time.sleep(10)
     assert [pid for pid in workers if alive(pid)] == [], "worker processes outlived their run"
     after_death = snapshot(out)
