@@ -134,7 +134,9 @@ class DaskEngine:
         if scheduler:
             self.client = Client(scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # The scheduler serves HTTP even without a dashboard; a free port (":0"), not 8787, so that two runs
+            # (or another Dask user) on one machine do not collide.
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
