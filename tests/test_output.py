@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.tables.output import csv_bytes, neutralise, read_csv, safe_file_stem, write_csv
+from pipeline.tables.output import csv_bytes, neutralise, read_csv, read_table, safe_file_stem, write_csv
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,11 @@ def test_csv_dialects_round_trip_ids_as_strings(tmp_path: Path) -> None:
         assert back["article_id"].tolist() == ["007", "'=cmd"]
         assert back["text"].tolist()[0] == 'Müller; "Zitat"'
     assert b"\r" not in csv_bytes(df)
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_read_table_gives_back_every_value_as_it_was(tmp_path: Path, excel: bool) -> None:
+    values = ["=A1", "'=A1", "''+1", "+49", "-", "@x", "'s Hertogenbosch", "'", "EU", "\tTab", ""]
+    write_csv(pd.DataFrame({"article_id": values}), tmp_path / "t.csv", excel=excel)
+    assert read_table(tmp_path / "t.csv")["article_id"].tolist() == values
+    assert not any(cell and cell[0] in "=+-@\t" for cell in read_csv(tmp_path / "t.csv", excel=excel)["article_id"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import missing, require
 
 from pipeline.batch import RunOptions, run
 from pipeline.explore.report import write_report
@@ -47,9 +49,28 @@ def test_report_is_self_contained(report: Path) -> None:
         assert external not in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("excel", [False, True])
+def test_report_on_excel_output_and_formula_ids(tmp_path: Path, excel: bool) -> None:
+    feed = tmp_path / "feed.jsonl"
+    ids = ["=A1", "+49", "-x", "@home"]
+    feed.write_text(
+        "".join(
+            json.dumps({"id": i, "text": f"Angela Merkel traf {n * 'Wladimir '}Putin in Berlin."}) + "\n"
+            for n, i in enumerate(ids)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run([feed], out, options=RunOptions(workers=1, excel=excel))
+    page = write_report(out).read_text(encoding="utf-8")
+    # The article shown highlighted is found by its own ID (the table holds `'+49`, made safe for spreadsheets).
+    assert ">+49</h2>" in page and "Putin" in page
+
+
 def test_report_renders_in_headless_chromium(report: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        missing("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = require("playwright.sync_api", "the report test drives Chromium with playwright")
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -6,12 +6,24 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import missing, require
+from runs import (
+    REPO,
+    SAMPLE,
+    alive,
+    children_of,
+    cli,
+    make_corpus,
+    run_command,
+    snapshot,
+    start_and_wait_for_results,
+    still_alive,
+    tables,
+)
 from spacy.language import Language
 
 from pipeline.batch import RunOptions, run
@@ -21,41 +33,10 @@ from pipeline.tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_IND
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).parent.parent
-SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
-TABLES = ["articles.csv", "mentions.csv", "entities.csv", "entity_index.csv", "cooccurrence.csv"]
-
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     return build_pipeline()
-
-
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-    )
-
-
-def make_corpus(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    body = SAMPLE.read_text(encoding="utf-8")
-    for i in range(n):
-        (folder / f"{i:03d}.txt").write_text(
-            body.replace("Sotschi", f"Sotschi{'' if i % 2 else ' und Minsk'}"), encoding="utf-8"
-        )
-    return folder
-
-
-def tables(out: Path) -> dict[str, str]:
-    return {name: (out / name).read_text(encoding="utf-8") for name in TABLES} | {
-        f"articles/{p.name}": p.read_text(encoding="utf-8") for p in sorted((out / "articles").glob("*.csv"))
-    }
 
 
 def test_run_is_a_plain_function_of_the_package() -> None:
@@ -190,38 +171,77 @@ def test_excel_dialect(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").startswith("article_id;sentence;start")
 
 
-def test_killed_run_resumes_to_identical_output(tmp_path: Path) -> None:
-    corpus = make_corpus(tmp_path / "in", 40)
-    reference = tmp_path / "reference"
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A corpus of 40 articles and the output of one uninterrupted run over it, shared by the fault tests."""
+    folder = tmp_path_factory.mktemp("forty")
+    corpus = make_corpus(folder / "in", 40)
+    reference = folder / "reference"
     assert cli("run", str(corpus), "--out", str(reference), "--quiet", "--batch-size", "2").returncode == 0
+    return corpus, reference
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(
+    tmp_path: Path, engine: str, forty: tuple[Path, Path]
+) -> None:
+    if not Path("/proc/self/stat").exists():
+        missing("the test reads the process table from /proc (Linux)")
+    if engine == "dask":
+        require("distributed", "the Dask engine needs the 'dask' extra")
+    corpus, reference = forty
 
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pipeline.cli",
-        "run",
-        str(corpus),
-        "--out",
-        str(out),
-        "--quiet",
-        "--batch-size",
-        "2",
-    ]
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 6:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2", "--engine", engine)
+    proc = start_and_wait_for_results(command, out, 6)
+    workers = children_of(proc.pid)
+    assert len(workers) >= 2, "the run should have started two worker processes"
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only, as `kill -9` does
+    # wait, not communicate: surviving workers would hold the output pipes open, and the test would hang.
+    proc.wait(timeout=30)
+    time.sleep(10)
+    assert [pid for pid in workers if alive(pid)] == [], "worker processes outlived their run"
+    after_death = snapshot(out)
+    time.sleep(3)
+    assert snapshot(out) == after_death, "files changed in the output folder after the run was killed"
     done = len(list((out / "results").glob("*.json")))
     assert 0 < done < 40, f"the kill came too late or too early ({done} results)"
     assert not (out / "mentions.csv").exists()
 
-    assert cli("run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "2").returncode == 0
+    rerun = cli("run", str(corpus), "--out", str(out), "--batch-size", "2")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "Took over the output folder from run PID" in rerun.stdout
     assert tables(out) == tables(reference)
     assert not [p for p in out.rglob("*.tmp")]
     shutil.rmtree(out)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: int, forty: tuple[Path, Path]) -> None:
+    corpus, reference = forty
+
+    out = tmp_path / "out"
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2")
+    command.remove("--quiet")
+    proc = start_and_wait_for_results(command, out, 4)
+    workers = children_of(proc.pid)
+    started = time.monotonic()
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # Ctrl-C in a terminal signals the whole process group, workers too
+    else:
+        os.kill(proc.pid, signum)  # `kill PID` signals the main process only
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, stdout.decode() + stderr.decode()
+    assert time.monotonic() - started < 30
+    assert "Interrupted:" in stdout.decode() and "Traceback" not in stderr.decode()
+    assert still_alive(workers, within=10) == []
+    assert not [p for p in out.rglob("*.tmp")], "a temporary file was left behind"
+    assert not (out / "mentions.csv").exists()
+    for result in (out / "results").glob("*.json"):
+        json.loads(result.read_text(encoding="utf-8"))  # complete, never half-written
+
+    assert cli("run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "2").returncode == 0
+    assert tables(out) == tables(reference)
 
 
 def test_show_highlights_entities() -> None:

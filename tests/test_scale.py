@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import require
 
 from pipeline.batch import RunOptions, run
 
@@ -61,7 +62,7 @@ def test_two_local_workers_match_one(corpus: Path, reference: dict[str, object],
 
 
 def test_dask_local_cluster_matches_one(corpus: Path, reference: dict[str, object], tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
+    require("distributed", "the Dask engine needs the 'dask' extra")
     summary = run([corpus], tmp_path, options=RunOptions(engine="dask", workers=2, batch_size=4))
     assert summary.ok == 24
     assert snapshot(tmp_path) == reference

@@ -45,3 +45,39 @@ def test_bad_chunk_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
         writer.write([{"article_id": "a", "status": "maybe"}])
     writer.abort()
     assert not list(tmp_path.iterdir())
+
+
+def test_replacing_a_parquet_table_never_leaves_it_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mention_row: MentionRow
+) -> None:
+    """A reader polling the table while it is rewritten, as one file and as a folder of parts, always finds it."""
+    import threading
+
+    target = tmp_path / "mentions.parquet"
+    missing: list[int] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if not target.exists():
+                missing.append(1)
+
+    watcher = threading.Thread(target=watch)
+    writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
+    writer.write([mention_row()])
+    writer.close()
+    watcher.start()
+    try:
+        for round_ in range(30):
+            monkeypatch.setattr(table_writer, "PART_ROWS", 1 if round_ % 2 else 10)
+            writer = TableWriter(tmp_path, "mentions", MENTIONS, excel=False)
+            for i in range(3):
+                writer.write([mention_row(article_id=f"{round_}-{i}")])
+            writer.close()
+            assert target.is_dir() == bool(round_ % 2)
+            assert pd.read_parquet(target)["article_id"].tolist() == [f"{round_}-{i}" for i in range(3)]
+    finally:
+        stop.set()
+        watcher.join()
+    assert not missing, f"the table was missing {len(missing)} times while it was replaced"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.csv", "mentions.parquet"]

@@ -8,9 +8,10 @@ with the same tables as an uninterrupted one, and a rerun skips every article wh
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
-import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 from spacy.language import Language
 
+from ..errors import Errors, OutputError, PipelineError
 from ..names.identity import CorpusIdentity, resolve_corpus
 from ..names.lexicon import load_lexicon
 from ..nlp.build import PIPELINE_CONFIG, build_pipeline
@@ -31,7 +33,8 @@ from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIE
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import make_engine
-from .options import RunOptions, RunSummary
+from .folder import FolderLock, sweep_temporary
+from .options import Interrupted, RunOptions, RunSummary
 from .readers import Article, read_records
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
@@ -62,19 +65,49 @@ def run(
 
     Returns:
         The counts and speed; `summary.exit_code` is 0 if every article succeeded, else 1.
+
+    Raises:
+        OutputError: another run holds `out_dir` [E070], or a write failed (disk full, no permission) [E071].
+        Interrupted: a signal stopped the run; its `summary` says how many articles are done.
     """
     options = options or RunOptions()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # A run killed in the middle of a write leaves its temporary file behind; the target itself is intact.
-    for stale in out.rglob(".*.tmp"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
+    if nlp is not None and (options.workers > 1 or options.engine != "local"):
+        raise PipelineError(Errors.E042.format(workers=options.workers, engine=options.engine))
+    # The model first: its errors are about the model, not about the output folder.
     nlp = nlp or build_pipeline(options.model)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with FolderLock(out) as lock:
+            # Only now: before the lock, the temporary files could be another live run's.
+            sweep_temporary(out)
+            summary = RunSummary(out_dir=out, notes=lock.notes)
+            try:
+                return _run(inputs, out, options, nlp, progress, summary)
+            except KeyboardInterrupt as err:
+                raise Interrupted(getattr(err, "signum", signal.SIGINT), summary) from None
+    except OSError as err:
+        raise output_error(err, out) from err
+
+
+def output_error(err: OSError, out: Path) -> OutputError:
+    """A failed write (disk full, no permission, read-only) as a coded error naming the path and the reason."""
+    path = err.filename or out
+    reason = err.strerror or str(err)
+    if err.errno is not None:
+        reason = f"{reason} ({errno.errorcode.get(err.errno, err.errno)})"
+    return OutputError(Errors.E071.format(path=path, reason=reason))
+
+
+def _run(
+    inputs: Sequence[str | Path],
+    out: Path,
+    options: RunOptions,
+    nlp: Language,
+    progress: ProgressCallback | None,
+    summary: RunSummary,
+) -> RunSummary:
     runner = Runner(nlp, out, options)
-    summary = RunSummary(out_dir=out)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots = SlotSpool(out)
@@ -82,18 +115,24 @@ def run(
     def jobs() -> Iterator[Job]:
         pending: list[Pending] = []
         pending_slots: list[int] = []
-        for record, slot in assign_slots(read_records(inputs, options.read)):
+        for record, slot in assign_slots(read_records(inputs, options.read, skip=out)):
+            if slot.error is None and isinstance(record, Article):
+                slot.key = article_key(record, runner.model_fingerprint)
             index = slots.add(slot)
-            if slot.error is not None or not isinstance(record, Article):
+            summary.read += 1
+            if slot.error is not None or not isinstance(record, Article) or slot.key is None:
                 if progress:
                     progress(1, 0)
                 continue
-            key = article_key(record, runner.model_fingerprint)
+            key = slot.key
             if runner.cached(slot.stem, key) is not None:
                 summary.reused += 1
+                summary.done += 1
                 if progress:
                     progress(1, 0)
                 continue
+            if not options.force and runner.result_path(slot.stem).exists():
+                summary.redone += 1  # made by another model, settings or text, or cut short
             pending.append((record, slot.stem, key))
             pending_slots.append(index)
             if len(pending) >= options.batch_size:
@@ -102,23 +141,29 @@ def run(
         if pending:
             yield Job(pending, pending_slots, str(out), options)
 
-    engine = make_engine(options, here=runner.process)
-    processing_start = time.perf_counter()
     try:
-        for job, outcome in engine.map(jobs()):
-            words = 0
-            for position, error, n in outcome:
-                if error is not None:
-                    slots.fail(job.slots[position], error)
-                words += n
-            summary.words += words
-            if progress:
-                progress(len(outcome), words)
-    finally:
-        engine.close()
-        runner.close_zone()
-    summary.seconds = time.perf_counter() - processing_start
-    try:
+        engine = make_engine(options, here=runner.process)
+        processing_start = time.perf_counter()
+        try:
+            for job, outcome in engine.map(jobs()):
+                words = 0
+                for position, error, n in outcome:
+                    if error is not None:
+                        slots.fail(job.slots[position], error)
+                    else:
+                        summary.done += 1
+                    words += n
+                summary.words += words
+                if progress:
+                    progress(len(outcome), words)
+        except BaseException:
+            # A signal, a full disk, a broken worker: drop the queued batches and end the workers now.
+            engine.stop()
+            raise
+        finally:
+            engine.close()
+            runner.close_zone()
+        summary.seconds = time.perf_counter() - processing_start
         write_corpus_tables(runner, slots, summary)
     finally:
         slots.close()
@@ -136,7 +181,7 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
     out, excel = runner.out_dir, runner.options.excel
     names = NameCounts()
     for slot in slots:
-        result = None if slot.error else read_result(runner.result_path(slot.stem))
+        result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
         if result is not None:
             names.add(result["entities"])
     identity = resolve_corpus(names.mentions, load_lexicon())
@@ -160,7 +205,8 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
 
     try:
         for slot in slots:
-            result = None if slot.error else read_result(runner.result_path(slot.stem))
+            # Checked again here: a result may have been cut short (a full disk) or replaced since.
+            result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
             row = article_row(slot, result)
             if result is not None:
                 summary.ok += 1
@@ -239,7 +285,7 @@ def article_row(slot: Slot, result: Row | None) -> Row:
     if slot.error is not None:
         return row
     if result is None:
-        row["error"] = "no result was written for this article; run again"
+        row["error"] = "its result file is missing, corrupt or from other input; run again to redo this article"
         return row
     row.update(
         chars=result["chars"],

@@ -7,13 +7,14 @@ keeps at most a few batches in flight, so input streams through in bounded memor
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from multiprocessing import get_context
+from multiprocessing import active_children, get_context
 from typing import Any, Protocol
 
 from ..errors import Errors, PipelineError
-from ..util import available_cores, share_cores
+from ..util import available_cores, init_worker
 from .options import RunOptions
 from .worker import Job, Outcome, process_batch
 
@@ -23,7 +24,11 @@ Process = Callable[[Job], Outcome]
 class Engine(Protocol):
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]: ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Wait for the running batches, then end the workers."""
+
+    def stop(self) -> None:
+        """End the workers now, dropping queued and running batches (the run was interrupted)."""
 
 
 def default_workers() -> int:
@@ -41,6 +46,9 @@ class InProcess:
             yield job, self.process(job)
 
     def close(self) -> None:
+        pass
+
+    def stop(self) -> None:
         pass
 
 
@@ -70,7 +78,10 @@ class LocalPool:
         self.process = process
         self.workers = workers
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=share_cores, initargs=(workers,)
+            max_workers=workers,
+            mp_context=get_context("spawn"),
+            initializer=init_worker,
+            initargs=(workers, os.getpid()),
         )
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
@@ -84,11 +95,30 @@ class LocalPool:
             yield job, future.result()
 
     def close(self) -> None:
-        self.pool.shutdown()
+        self.pool.shutdown(cancel_futures=True)
+
+    def stop(self) -> None:
+        """End the run now (a signal): drop the queued batches and end the workers in the middle of theirs.
+
+        Every file a worker writes is renamed into place only when complete, so ending one mid-batch loses
+        only that batch's unfinished articles, which the next run does again.
+        """
+        # The executor has no public way to end busy workers; its processes are the pool's children
+        # (taken before the shutdown, which forgets them).
+        workers = list((getattr(self.pool, "_processes", None) or {}).values()) or active_children()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join(timeout=10)
+        self.pool.shutdown(wait=True)
 
 
 class DaskEngine:
     """A Dask distributed cluster: an existing scheduler, or a LocalCluster started here.
+
+    A LocalCluster's worker processes already end with this process (Dask's own processes watch their
+    parent); tests/test_run.py kills a run on each engine to hold both to that.
 
     The workers write the per-article files, so the output folder must be on a path that every worker and
     this process see (a shared or network file system).
@@ -104,7 +134,9 @@ class DaskEngine:
         if scheduler:
             self.client = Client(scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # The scheduler serves HTTP even without a dashboard; a free port (":0"), not 8787, so that two runs
+            # (or another Dask user) on one machine do not collide.
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
@@ -125,6 +157,9 @@ class DaskEngine:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def stop(self) -> None:
+        self.close()
 
 
 def make_engine(options: RunOptions, *, here: Process) -> Engine:

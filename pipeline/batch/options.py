@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +30,14 @@ class RunSummary:
     ok: int = 0
     errors: int = 0
     reused: int = 0
+    redone: int = 0  # articles whose earlier result was stale (other model, settings, text) or corrupt
     mentions: int = 0
     entities: int = 0
     words: int = 0
     seconds: float = 0.0
+    done: int = 0  # articles finished so far (reused or processed), for the line of an interrupted run
+    read: int = 0  # articles read so far
+    notes: list[str] = field(default_factory=list)
 
     @property
     def words_per_s(self) -> float:
@@ -44,10 +49,33 @@ class RunSummary:
 
     def line(self) -> str:
         text = (
-            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged), {self.errors} failed; "
+            f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged, {self.redone} redone), "
+            f"{self.errors} failed; "
             f"{self.mentions} mentions of {self.entities} entities; {self.words_per_s:,.0f} words/s. "
             f"Output in {self.out_dir}"
         )
         if self.errors:
             text += f". See the status and error columns of {self.out_dir / 'articles.csv'} for the failures."
         return text
+
+    def interrupted_line(self) -> str:
+        return (
+            f"Interrupted: {self.done} of the {self.read} articles read so far are done ({self.reused} unchanged); "
+            f"the tables in {self.out_dir} are not updated. Run the same command again to finish."
+        )
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (Ctrl-C is SIGINT, `kill` sends SIGTERM); the CLI exits 128 + signum.
+
+    `summary` says how far the run came; every finished article is kept for the next run.
+    """
+
+    def __init__(self, signum: int = signal.SIGINT, summary: RunSummary | None = None) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
+        self.summary = summary
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -75,10 +76,30 @@ def parse_article(raw: str, *, article_id: str, source: str = "") -> Article:
     return Article(id=article_id, text=text, title=title or None, date=date, source=source)
 
 
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def unencodable(value: str) -> int | None:
+    """The position of the first lone surrogate (JSON can carry `\\ud800`; no file can hold it), or None."""
+    match = SURROGATE_RE.search(value)
+    return match.start() if match else None
+
+
+def printable_id(value: str) -> str:
+    """An ID that can be written anywhere: lone surrogates spelled out as `\\udXXX`."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def check_text(text: str) -> str | None:
     """The reason a decoded text cannot be processed, or None."""
     if "\x00" in text:
         return "binary file (contains NUL bytes)"
+    position = unencodable(text)
+    if position is not None:
+        return (
+            f"invalid Unicode: a lone surrogate (\\u{ord(text[position]):04x}) at character {position}, "
+            "which UTF-8 cannot hold; fix the encoding of the source"
+        )
     if not text.strip():
         return "empty article (no text)"
     return None
@@ -113,13 +134,17 @@ def _field(row: dict[str, object] | list[str], name: str) -> object:
 def _record(row: dict[str, object] | list[str], options: ReadOptions, *, fallback_id: str, source: str) -> Record:
     raw_id = _field(row, options.id_field)
     article_id = str(raw_id) if raw_id not in (None, "") else fallback_id
+    title, date = _field(row, options.title_field), _field(row, options.date_field)
+    for name, value in (("id", article_id), ("title", title), ("date", date)):
+        if isinstance(value, str) and unencodable(value) is not None:
+            bad = f"invalid Unicode in the {name}: a lone surrogate, which UTF-8 cannot hold"
+            return BadArticle(printable_id(article_id), source, bad)
     text = _field(row, options.text_field)
     if not isinstance(text, str):
         return BadArticle(article_id, source, f"no text in field '{options.text_field}'")
     reason = check_text(text)
     if reason:
         return BadArticle(article_id, source, reason)
-    title, date = _field(row, options.title_field), _field(row, options.date_field)
     return Article(
         id=article_id,
         text=text,
@@ -175,16 +200,41 @@ def _open_records(path: Path, options: ReadOptions) -> Iterator[Record]:
         yield BadArticle(path.stem, str(path), f"cannot read file: {err.strerror or err}")
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """The readable files under a folder, recursively, in a stable order."""
+def _inside(path: Path, folder: Path | None) -> bool:
+    # realpath, not Path.resolve: a symlink loop must not raise here (reading it gives its error row).
+    return folder is not None and Path(os.path.realpath(path)).is_relative_to(folder)
+
+
+def iter_files(path: Path, *, skip: Path | None = None) -> Iterator[Path | BadArticle]:
+    """The readable files under a folder, recursively, in a stable order; a folder that cannot be read is
+    yielded as a `BadArticle` with the reason.
+
+    Symbolic links to folders are not followed (a link to its own parent would loop forever), and nothing
+    under `skip` (the run's output folder) is read, so a run never takes its own output for input.
+    """
     suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
-    for file in sorted(path.rglob("*")):
-        if file.is_file() and file.suffix.lower() in suffixes:
+    skipped = Path(os.path.realpath(skip)) if skip is not None else None
+    errors: list[OSError] = []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(path, onerror=errors.append, followlinks=False):
+        dirs[:] = [d for d in dirs if not _inside(Path(root) / d, skipped)]
+        found.extend(Path(root) / f for f in files if Path(f).suffix.lower() in suffixes)
+    for err in errors:
+        name = Path(err.filename or path).name
+        yield BadArticle(name, str(err.filename or path), f"cannot read folder: {err.strerror or err}")
+    for file in sorted(found):
+        # A file may have vanished since the folder was listed; reading it then gives its error row.
+        if not _inside(file, skipped) and (file.is_file() or not file.exists()):
             yield file
 
 
-def read_records(inputs: Sequence[str | Path], options: ReadOptions | None = None) -> Iterator[Record]:
-    """Yield the articles of every input in order: files, folders (recursive) and `-` for JSONL on stdin."""
+def read_records(
+    inputs: Sequence[str | Path], options: ReadOptions | None = None, *, skip: Path | None = None
+) -> Iterator[Record]:
+    """Yield the articles of every input in order: files, folders (recursive) and `-` for JSONL on stdin.
+
+    Nothing under `skip` is read: the run's output folder, when it lies inside an input folder.
+    """
     options = options or ReadOptions()
     for item in inputs:
         if str(item) == STDIN:
@@ -192,8 +242,10 @@ def read_records(inputs: Sequence[str | Path], options: ReadOptions | None = Non
                 yield from iter_jsonl(stream, name="stdin", options=options)
             continue
         path = Path(item)
-        for file in iter_files(path) if path.is_dir() else [path]:
-            if file.suffix.lower() in TEXT_SUFFIXES or not file.suffix:
+        for file in iter_files(path, skip=skip) if path.is_dir() else [path]:
+            if isinstance(file, BadArticle):
+                yield file
+            elif file.suffix.lower() in TEXT_SUFFIXES or not file.suffix:
                 yield read_txt_article(file)
             else:
                 yield from _open_records(file, options)

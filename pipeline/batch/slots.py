@@ -23,6 +23,7 @@ class Slot:
     title: str | None = None
     date: str | None = None
     error: str | None = None
+    key: str | None = None  # the key its result must carry (see `worker.article_key`)
 
 
 class SlotSpool:

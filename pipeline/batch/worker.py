@@ -12,17 +12,17 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..nlp.build import PIPELINE_CONFIG, build_pipeline
+from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
 from ..tables.output import atomic_write_text
 from ..tables.rows import Row, entity_rows
-from ..util import VERSION
 from .chunking import split_text
 from .options import RunOptions
 from .readers import Article
@@ -45,14 +45,9 @@ class Job:
 
 
 def fingerprint(nlp: Language) -> str:
-    """What an article's result depends on besides its text: the model, the stages and their settings."""
-    parts = [
-        VERSION,
-        f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
-        json.dumps(nlp.pipe_names),
-        PIPELINE_CONFIG.read_text(encoding="utf-8"),
-    ]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+    """What an article's result depends on besides its text: the model's files, the word lists, the stages
+    and their settings, the package version (see `pipeline_digest`)."""
+    return pipeline_digest(nlp)[:16]
 
 
 def article_key(article: Article, model_fingerprint: str) -> str:
@@ -67,11 +62,15 @@ class Runner:
         self.nlp = nlp
         self.out_dir = out_dir
         self.options = options
-        self.model_fingerprint = fingerprint(nlp)
         self.zone: ExitStack | None = None
         self.zone_batches = 0
         tokenizer = nlp.tokenizer
         self.normalise = tokenizer.normalise if isinstance(tokenizer, NormalisingTokenizer) else (lambda t: t)
+
+    @cached_property
+    def model_fingerprint(self) -> str:
+        # Only the main process keys results; a worker never needs the digest of its model.
+        return fingerprint(self.nlp)
 
     def result_path(self, stem: str) -> Path:
         return self.out_dir / "results" / f"{stem}.json"
@@ -80,8 +79,7 @@ class Runner:
         """The article's earlier result, if it was made from the same text and model and `force` is off."""
         if self.options.force:
             return None
-        result = read_result(self.result_path(stem))
-        return result if result is not None and result.get("key") == key else None
+        return read_result(self.result_path(stem), key=key)
 
     def process(self, job: Job) -> Outcome:
         """Annotate a job's articles and write their results; returns (position, error, words) per article."""
@@ -181,13 +179,22 @@ class Runner:
             atomic_write_text(self.result_path(stem), json.dumps(record, ensure_ascii=False))
 
 
-def read_result(path: Path) -> Row | None:
-    """An article's result file, or None if it is missing or unreadable (a run killed mid-write)."""
+def read_result(path: Path, *, key: str | None) -> Row | None:
+    """An article's result file, or None if it is missing, unreadable, corrupt or made from other input.
+
+    A full disk or a crash of the file system can leave a result that is cut short or empty; another
+    model or text leaves one with another key. None of them may reach the tables.
+    """
     try:
-        result: Row = json.loads(path.read_text(encoding="utf-8"))
-        return result
+        result = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(result, dict) or result.get("key") != key:
+        return None
+    shapes = {"chars": int, "tokens": int, "mentions": list, "entities": list}
+    if not all(isinstance(result.get(name), kind) for name, kind in shapes.items()):
+        return None
+    return result
 
 
 _RUNNERS: dict[tuple[str, str], Runner] = {}

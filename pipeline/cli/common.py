@@ -34,5 +34,5 @@ def log_to_console() -> None:
 
 
 def fail(err: PipelineError) -> None:
-    console.print(f"[red]{err}[/red]")
-    raise typer.Exit(code=1)
+    console.print(str(err), style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=err.exit_code)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -52,7 +54,7 @@ def run_cli(
     """Extract the entities of a corpus into tables: one per article, and mentions, entities, articles."""
     from ..batch.driver import run
     from ..batch.engines import default_workers
-    from ..batch.options import RunOptions
+    from ..batch.options import Interrupted, RunOptions
     from ..batch.readers import ReadOptions
 
     for item in inputs:
@@ -82,13 +84,30 @@ def run_cli(
         scheduler=scheduler,
     )
     show_progress = not quiet and console.is_terminal
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         summary = _run_with_progress(inputs, out, options) if show_progress else run(inputs, out, options=options)
     except PipelineError as err:
         fail(err)
+    except KeyboardInterrupt as err:
+        # Ctrl-C or `kill`: the run stopped its workers and kept every finished article.
+        stopped = err if isinstance(err, Interrupted) else Interrupted()
+        if stopped.summary is not None:
+            console.print(stopped.summary.interrupted_line(), highlight=False, soft_wrap=True)
+        raise typer.Exit(code=stopped.exit_code) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not quiet:
+        for note in summary.notes:
+            console.print(note, highlight=False, soft_wrap=True)
         console.print(summary.line(), highlight=False, soft_wrap=True)
     raise typer.Exit(code=summary.exit_code)
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    from ..batch.options import Interrupted
+
+    raise Interrupted(signum)
 
 
 def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> RunSummary:
@@ -98,7 +117,7 @@ def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> Run
     from ..batch.readers import read_records
 
     # Counting the inputs first reads them twice, but gives the bar an end and the ETA a meaning.
-    total = sum(1 for _ in read_records(inputs, options.read)) if "-" not in inputs else None
+    total = sum(1 for _ in read_records(inputs, options.read, skip=out)) if "-" not in inputs else None
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

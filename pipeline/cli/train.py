@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import PipelineError
+from ..errors import Errors, OutputError, PipelineError
 from .common import console, fail, log_to_console
 
 
@@ -99,6 +99,10 @@ def train_cli(
             silver_parts=silver_parts or (distil["parts"] if silver is None else None),
             gold_copies=gold_copies or distil["gold_copies"],
         )
+        for folder in (options.output, options.output.with_name(options.output.name + ".tmp")):
+            # Training replaces its output folder (and stages the new model next to it): only ever a model.
+            if not replaceable(folder):
+                raise OutputError(Errors.E072.format(path=folder))
         meta = train(options)
     except PipelineError as err:
         fail(err)
@@ -107,3 +111,20 @@ def train_cli(
         f"Saved {options.output}: dev F1 4-class {perf['ents_f_4class']:.4f}, "
         f"12-class {perf['ents_f_12class']:.4f}, {perf['speed_words_per_s_dev']} words/s"
     )
+
+
+def replaceable(folder: Path) -> bool:
+    """True if `folder` is missing, empty, or holds a spaCy model that de-entities trained (its meta says so)."""
+    import json
+
+    if not folder.exists():
+        return True
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    if not any(folder.iterdir()):
+        return True
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("author") == "de-entities" and (folder / "config.cfg").is_file()

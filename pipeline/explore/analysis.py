@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from spacy import displacy
 
-from ..tables.output import read_csv, safe_file_stem
+from ..tables.output import read_table, safe_file_stem
 from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 
 COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
@@ -46,7 +46,7 @@ def load_tables(out_dir: Path | str) -> RunTables:
         ("entity_index", ENTITY_INDEX),
         ("cooccurrence", COOCCURRENCE),
     ):
-        df = read_csv(out / f"{name}.csv")
+        df = read_table(out / f"{name}.csv")
         for column in schema.columns:
             if column in COUNT_COLUMNS or column.endswith("_mentions") or column == "first_start":
                 df[column] = pd.to_numeric(df[column]).astype("int64")

@@ -7,10 +7,13 @@ moment leaves either the old file or the new one, never half of one.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import os
 import re
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -20,21 +23,30 @@ import pandas as pd
 # Names Windows refuses for files, with or without an extension.
 RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_NAME = 120
+# A capital letter outside a `%XX` escape (whose hex digits are always written in capitals).
+UPPER_RE = re.compile(r"(?<!%)(?<!%[0-9A-F])[A-Z]")
 # A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = frozenset(FORMULA_START)
+# A value that would read back as a neutralised formula (`'=x`) gets one more `'`, so that reading undoes
+# exactly what writing did: `=x` -> `'=x` -> `=x`, and `'=x` -> `''=x` -> `'=x`.
+QUOTED_FORMULA_RE = re.compile(r"^'+[=+\-@\t\r]")
+BOM = b"\xef\xbb\xbf"
 
 
 def safe_file_stem(article_id: str) -> str:
     """Turn an article ID into a file name stem that stays inside its folder on every system.
 
-    IDs made of letters, digits, `_`, `-` and `.` are kept as they are. Any other character is written as
-    `%XX` per UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden
-    one. `%` itself is always encoded, so two different IDs never share a name. Overlong names are cut and
-    end in a hash of the whole ID.
+    IDs made of lower-case letters, digits, `_`, `-` and `.` are kept as they are. A capital letter is
+    written as `!` and the small letter (as Go's module cache does), so that "Merkel" and "merkel" stay two
+    files where the file system ignores case (macOS, Windows). Any other character is written as `%XX` per
+    UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden one. `%`
+    and `!` themselves are always encoded, so two different IDs never share a name. Overlong names are cut
+    and end in a hash of the whole ID.
     """
     # `quote` keeps `~` as well; it is encoded here because it marks the hash of an overlong name.
     encoded = quote(article_id, safe="").replace("~", "%7E")
+    encoded = UPPER_RE.sub(lambda m: "!" + m.group(0).lower(), encoded) if UPPER_RE.search(encoded) else encoded
     if not encoded or encoded.startswith(".") or RESERVED_RE.match(encoded):
         first = encoded[:1] or ""
         encoded = "".join(f"%{b:02X}" for b in first.encode("utf-8")) + encoded[1:] if first else "%00"
@@ -65,20 +77,68 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+# renameat2(2): swap two paths in one step, whatever each one is (file or folder). Linux only.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(source: Path, target: Path) -> bool:
+    """Swap `source` and `target` atomically; False where the system cannot (not Linux, old kernel or libc)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0
+    return bool(done)
+
+
+def replace_path(source: Path, target: Path) -> None:
+    """Put `source` (a file or a folder) in the place of `target`, so that readers see the old or the new one.
+
+    `os.replace` does that for a file over a file. A folder cannot be renamed over anything that exists, so
+    then the two are swapped in one step (Linux), or the old one is moved aside first (elsewhere; a crash
+    in between leaves no table, never half of one). The old one is removed last.
+    """
+    if not target.exists() or not (source.is_dir() or target.is_dir()):
+        os.replace(source, target)
+        return
+    if _exchange(source, target):
+        old = source
+    else:
+        old = target.with_name(f".{target.name}.old.{os.urandom(4).hex()}.tmp")
+        os.replace(target, old)
+        os.replace(source, target)
+    if old.is_dir() and not old.is_symlink():
+        shutil.rmtree(old)
+    else:
+        old.unlink()
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def neutralise(value: object) -> object:
     """Prefix a formula-like string with `'`, so spreadsheets show it as text instead of running it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or QUOTED_FORMULA_RE.match(value)):
         return "'" + value
+    return value
+
+
+def restore(value: object) -> object:
+    """Undo `neutralise`: the value as it was before it was written."""
+    if isinstance(value, str) and QUOTED_FORMULA_RE.match(value):
+        return value[1:]
     return value
 
 
 def _cell(value: object) -> object:
     if type(value) is str:  # the common case first: this runs once per cell of every table
-        return "'" + value if value[:1] in FORMULA_CHARS else value
+        if value[:1] in FORMULA_CHARS or (value[:1] == "'" and QUOTED_FORMULA_RE.match(value)):
+            return "'" + value
+        return value
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return neutralise(value)
@@ -108,3 +168,15 @@ def read_csv(path: Path, *, excel: bool = False) -> pd.DataFrame:
     return pd.read_csv(
         path, dtype=str, keep_default_na=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8"
     )
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a table this project wrote, in either dialect (a BOM marks `--excel`), with every value as it was
+    before it was made safe for spreadsheets: an ID `=A1` comes back as `=A1`, not as `'=A1`.
+    """
+    with open(path, "rb") as f:
+        excel = f.read(3) == BOM
+    df = read_csv(path, excel=excel)
+    for column in df.columns:
+        df[column] = df[column].map(restore)
+    return df

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.parquet as pq
 
-from .output import FILE_MODE, csv_bytes
+from .output import FILE_MODE, csv_bytes, replace_path
 from .schemas import empty, validate
 
 PART_ROWS = 2_000_000
@@ -92,15 +92,11 @@ class TableWriter:
             os.chmod(part, FILE_MODE)
         os.chmod(self.parts_dir, 0o777 & ~(0o666 & ~FILE_MODE))
         target = self.out_dir / f"{self.name}.parquet"
-        if target.is_dir():
-            shutil.rmtree(target)
         if len(self.parts) == 1:
-            os.replace(self.parts[0], target)
+            replace_path(self.parts[0], target)
             shutil.rmtree(self.parts_dir)
         else:
-            if target.exists():
-                target.unlink()
-            os.replace(self.parts_dir, target)
+            replace_path(self.parts_dir, target)
 
     def abort(self) -> None:
         self.csv.close()

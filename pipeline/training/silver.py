@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from ..errors import Errors, PipelineError
-from ..util import share_cores
+from ..util import init_worker
 from .rawtext import iter_raw_lines
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def build_silver(out: Path, options: SilverOptions, *, parts: int, n_procs: int 
             jobs.append((str(out / name), chunk, options))
     logger.info("labelling %d parts of %d paragraphs with %s", len(jobs), options.part_paragraphs, options.teacher)
     with ProcessPoolExecutor(
-        max_workers=n_procs, mp_context=get_context("spawn"), initializer=share_cores, initargs=(n_procs,)
+        max_workers=n_procs, mp_context=get_context("spawn"), initializer=init_worker, initargs=(n_procs, os.getpid())
     ) as pool:
         for (path, _, _), counts in zip(jobs, pool.map(label_part, jobs), strict=True):
             manifest["parts"][Path(path).name] = counts

@@ -7,6 +7,7 @@ to its shard, first row and length. Training then reads features instead of runn
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -16,7 +17,7 @@ import numpy as np
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from ...util import share_cores
+from ...util import init_worker
 
 BATCH = 256
 
@@ -54,7 +55,7 @@ def build_cache(
     names = [f"shard{i}.npy" for i in range(n_procs)]
     jobs = [(share, sorted(layers), context, str(out_dir / name)) for share, name in zip(shares, names, strict=True)]
     with ProcessPoolExecutor(
-        max_workers=n_procs, mp_context=get_context("spawn"), initializer=share_cores, initargs=(n_procs,)
+        max_workers=n_procs, mp_context=get_context("spawn"), initializer=init_worker, initargs=(n_procs, os.getpid())
     ) as pool:
         indexes = list(pool.map(_encode_share, jobs))
     index: dict[str, list[int]] = {}
