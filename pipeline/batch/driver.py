@@ -17,7 +17,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 from spacy.language import Language
 
 from ..names.identity import CorpusIdentity, resolve_corpus
@@ -25,9 +24,9 @@ from ..names.lexicon import load_lexicon
 from ..nlp.build import PIPELINE_CONFIG, build_pipeline
 from ..nlp.components.tables import entity_id
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import atomic_write_bytes, atomic_write_text, csv_bytes
+from ..tables.output import atomic_write_bytes, atomic_write_text, rows_csv_bytes
 from ..tables.rows import Row
-from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty
+from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import make_engine
@@ -152,9 +151,9 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
 
     def flush() -> None:
         for name, writer in writers.items():
-            table = writer.write(chunks[name])
+            writer.write(chunks[name])
             if name == "entities":
-                write_article_tables(out, table, stems, excel=excel)
+                write_article_tables(out, chunks[name], stems, excel=excel)
             chunks[name] = []
         stems.clear()
 
@@ -204,15 +203,19 @@ def with_corpus_identity(row: Row, identity: CorpusIdentity) -> Row:
     }
 
 
-def write_article_tables(out: Path, table: pd.DataFrame | None, stems: dict[str, str], *, excel: bool) -> None:
+def write_article_tables(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> None:
     """Write `articles/<stem>.csv` for each article of a validated chunk, unless it holds these bytes already.
 
-    An article without entities still gets its (empty) table.
+    An article without entities still gets its (empty) table. The rows are written as they are: a table per
+    article, built and validated again, would cost more than the whole chunk's validation.
     """
-    groups = dict(iter(table.groupby("article_id", sort=False))) if table is not None and len(table) else {}
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row["article_id"], []).append(row)
     folder = out / "articles"
+    columns = list(ENTITIES.columns)
     for article_id, stem in stems.items():
-        data = csv_bytes(groups.get(article_id, empty(ENTITIES)), excel=excel)
+        data = rows_csv_bytes(groups.get(article_id, []), columns, excel=excel)
         path = folder / f"{stem}.csv"
         try:
             if path.read_bytes() == data:

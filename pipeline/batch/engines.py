@@ -7,9 +7,13 @@ keeps at most a few batches in flight, so input streams through in bounded memor
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from functools import partial
+from itertools import chain, islice
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
 from ..errors import Errors, PipelineError
@@ -63,28 +67,65 @@ def _bounded(
             yield pending.pop(future), future
 
 
-class LocalPool:
-    """N worker processes on this machine. They start fresh (spawn), so each loads the model once."""
+# The `here` function of each forking pool, by pool; a forked worker finds its pool's entry in its copy.
+_INHERITED: dict[int, Process] = {}
 
-    def __init__(self, process: Process, workers: int) -> None:
-        self.process = process
+
+def _call_inherited(pool: int, job: Job) -> Outcome:
+    return _INHERITED[pool](job)
+
+
+def fork_workers() -> bool:
+    """Whether pool workers are forked from this process: on Linux, where fork is safe and cheap.
+
+    Forked workers share the pipeline that this process has built already (copy-on-write), so they start at
+    once instead of each importing spaCy and loading the model; macOS and Windows spawn fresh processes.
+    """
+    return sys.platform == "linux"
+
+
+class LocalPool:
+    """N worker processes on this machine, forked from this process (Linux) or started fresh (spawn).
+
+    The workers are forked at the first batch, before this process starts any thread of the pool (see
+    `ProcessPoolExecutor`), so no worker inherits a lock held by another thread. A run of a single batch is
+    processed here, without a pool.
+    """
+
+    def __init__(self, process: Process, workers: int, *, here: Process) -> None:
         self.workers = workers
+        self.here = here
+        context: BaseContext = get_context("fork" if fork_workers() else "spawn")
+        if fork_workers():
+            _INHERITED[id(self)] = here
+            self.process: Callable[[Job], Outcome] = partial(_call_inherited, id(self))
+        else:
+            self.process = process
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=share_cores, initargs=(workers,)
+            max_workers=workers, mp_context=context, initializer=share_cores, initargs=(workers,)
         )
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+        jobs = iter(jobs)
+        first = list(islice(jobs, 2))
+        if len(first) < 2:
+            # One batch: starting workers would cost more than it saves.
+            for job in first:
+                yield job, self.here(job)
+            return
+
         def submit(job: Job) -> Future[Outcome]:
             return self.pool.submit(self.process, job)
 
         def wait_first(futures: list[Any]) -> Iterable[Any]:
             return wait(futures, return_when=FIRST_COMPLETED).done
 
-        for job, future in _bounded(submit, jobs, 2 * self.workers, wait_first):
+        for job, future in _bounded(submit, chain(first, jobs), 2 * self.workers, wait_first):
             yield job, future.result()
 
     def close(self) -> None:
         self.pool.shutdown()
+        _INHERITED.pop(id(self), None)
 
 
 class DaskEngine:
@@ -135,4 +176,4 @@ def make_engine(options: RunOptions, *, here: Process) -> Engine:
         raise PipelineError(Errors.E041.format(engine=options.engine))
     if options.workers <= 1:
         return InProcess(here)
-    return LocalPool(process_batch, options.workers)
+    return LocalPool(process_batch, options.workers, here=here)
