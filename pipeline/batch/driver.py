@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
 from ..names.identity import CorpusIdentity, resolve_corpus
-from ..names.lexicon import load_lexicon
-from ..nlp.build import PIPELINE_CONFIG, build_pipeline
+from ..names.lexicon import lexicon_stamp, load_lexicon
+from ..nlp.build import PIPELINE_CONFIG
 from ..nlp.components.tables import entity_id
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
 from ..tables.output import atomic_write_bytes, atomic_write_text, rows_csv_bytes
@@ -32,6 +33,7 @@ from ..util import VERSION
 from .engines import make_engine
 from .options import RunOptions, RunSummary
 from .readers import Article, read_records
+from .reuse import TablesDigest, forget_tables, known_fingerprint, model_stamp, previous_run, tables_in_place
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
 
@@ -71,8 +73,10 @@ def run(
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    nlp = nlp or build_pipeline(options.model)
-    runner = Runner(nlp, out, options)
+    previous = previous_run(out)
+    stamp = model_stamp(options.model) if nlp is None else None
+    runner = Runner(nlp, out, options, model_fingerprint=known_fingerprint(previous, stamp))
+    digest = TablesDigest(excel=options.excel, lexicon_stamp=lexicon_stamp())
     summary = RunSummary(out_dir=out)
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -84,10 +88,12 @@ def run(
         for record, slot in assign_slots(read_records(inputs, options.read)):
             index = slots.add(slot)
             if slot.error is not None or not isinstance(record, Article):
+                digest.add(slot, None)
                 if progress:
                     progress(1, 0)
                 continue
             key = article_key(record, runner.model_fingerprint)
+            digest.add(slot, key)
             if runner.cached(slot.stem, key) is not None:
                 summary.reused += 1
                 if progress:
@@ -101,7 +107,7 @@ def run(
         if pending:
             yield Job(pending, pending_slots, str(out), options)
 
-    engine = make_engine(options, here=runner.process)
+    engine = make_engine(options, here=runner.process, prepare=lambda: runner.nlp)
     processing_start = time.perf_counter()
     try:
         for job, outcome in engine.map(jobs()):
@@ -117,12 +123,35 @@ def run(
         engine.close()
         runner.close_zone()
     summary.seconds = time.perf_counter() - processing_start
+    tables = digest.hexdigest()
     try:
-        write_corpus_tables(runner, slots, summary)
+        if not (unchanged(previous, tables, summary, slots) and tables_in_place(out, slots)):
+            forget_tables(out, previous)
+            write_corpus_tables(runner, slots, summary)
+        else:
+            keep_counts(previous, summary)
     finally:
         slots.close()
-    write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
+    write_run_json(
+        runner, summary, started=started, total_seconds=time.perf_counter() - clock, stamp=stamp, tables=tables
+    )
     return summary
+
+
+def unchanged(previous: dict[str, Any], tables: str, summary: RunSummary, slots: SlotSpool) -> bool:
+    """Whether the corpus tables of the last run are this run's: same digest, nothing processed or failed."""
+    processed = summary.words > 0 or bool(slots.failures)
+    return (
+        not processed
+        and previous.get("tables_digest") == tables
+        and slots.count == summary.reused + int(previous.get("counts", {}).get("errors", -1))
+    )
+
+
+def keep_counts(previous: dict[str, Any], summary: RunSummary) -> None:
+    counts = previous["counts"]
+    summary.articles, summary.ok, summary.errors = counts["articles"], counts["ok"], counts["errors"]
+    summary.mentions, summary.entities = counts["mentions"], counts["entities"]
 
 
 def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
@@ -255,12 +284,20 @@ def article_row(slot: Slot, result: Row | None) -> Row:
     return row
 
 
-def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float) -> None:
-    nlp = runner.nlp
+def write_run_json(
+    runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float, stamp: str | None, tables: str
+) -> None:
+    if runner.loaded:
+        nlp = runner.nlp
+        model = {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang}
+        pipe_names = nlp.pipe_names
+    else:  # a rerun that needed no model: the same model as the last run's, by its stamp
+        last = previous_run(runner.out_dir)
+        model, pipe_names = last["model"], last["pipeline"]
     info = {
         "de_entities_version": VERSION,
-        "model": {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang},
-        "pipeline": nlp.pipe_names,
+        "model": model,
+        "pipeline": pipe_names,
         "config": PIPELINE_CONFIG.read_text(encoding="utf-8"),
         "options": {
             "force": runner.options.force,
@@ -284,5 +321,8 @@ def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, to
         },
         "words_processed": summary.words,
         "words_per_s": round(summary.words_per_s, 1),
+        # What a rerun may reuse (see `pipeline.batch.reuse`).
+        "result_key": {"model_stamp": stamp, "fingerprint": runner.model_fingerprint},
+        "tables_digest": tables,
     }
     atomic_write_text(runner.out_dir / "run.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")

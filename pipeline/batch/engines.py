@@ -92,9 +92,12 @@ class LocalPool:
     processed here, without a pool.
     """
 
-    def __init__(self, process: Process, workers: int, *, here: Process) -> None:
+    def __init__(
+        self, process: Process, workers: int, *, here: Process, prepare: Callable[[], object] = lambda: None
+    ) -> None:
         self.workers = workers
         self.here = here
+        self.prepare = prepare
         context: BaseContext = get_context("fork" if fork_workers() else "spawn")
         if fork_workers():
             _INHERITED[id(self)] = here
@@ -113,6 +116,8 @@ class LocalPool:
             for job in first:
                 yield job, self.here(job)
             return
+        if fork_workers():
+            self.prepare()
 
         def submit(job: Job) -> Future[Outcome]:
             return self.pool.submit(self.process, job)
@@ -168,12 +173,15 @@ class DaskEngine:
             self.cluster.close()
 
 
-def make_engine(options: RunOptions, *, here: Process) -> Engine:
-    """The engine the options ask for; one local worker is this process, running `here`."""
+def make_engine(options: RunOptions, *, here: Process, prepare: Callable[[], object] = lambda: None) -> Engine:
+    """The engine the options ask for; one local worker is this process, running `here`.
+
+    `prepare` builds this process's pipeline; forked workers call it before the fork, to share the result.
+    """
     if options.engine == "dask":
         return DaskEngine(process_batch, options.workers, options.scheduler)
     if options.engine != "local":
         raise PipelineError(Errors.E041.format(engine=options.engine))
     if options.workers <= 1:
         return InProcess(here)
-    return LocalPool(process_batch, options.workers, here=here)
+    return LocalPool(process_batch, options.workers, here=here, prepare=prepare)

@@ -93,7 +93,18 @@ def csv_bytes(df: pd.DataFrame, *, excel: bool = False, header: bool = True) -> 
     Missing values are empty cells, and formula-like strings are neutralised. Without `header`, only the
     rows are written (no BOM either), for appending to a file that has them.
     """
-    return _csv(df.columns, df.itertuples(index=False, name=None), excel=excel, header=header)
+    # Column by column: a count column needs no check, and a text column needs one per cell, without a call.
+    cells = [
+        column.tolist() if column.dtype.kind in "iu" else [_text_cell(v) for v in column.tolist()]
+        for _, column in df.items()
+    ]
+    return _csv(df.columns, zip(*cells, strict=True) if cells else iter(()), excel=excel, header=header)
+
+
+def _text_cell(value: object) -> object:
+    if type(value) is str:
+        return "'" + value if value[:1] in FORMULA_CHARS else value
+    return _cell(value)
 
 
 def rows_csv_bytes(rows: Iterable[Row], columns: Sequence[str], *, excel: bool = False) -> bytes:
