@@ -109,16 +109,17 @@ def _text_cell(value: object) -> object:
 
 def rows_csv_bytes(rows: Iterable[Row], columns: Sequence[str], *, excel: bool = False) -> bytes:
     """Validated rows as CSV, the same bytes as `csv_bytes` of their table, without building the table."""
-    return _csv(columns, ([row[c] for c in columns] for row in rows), excel=excel, header=True)
+    return _csv(columns, ([_cell(row[c]) for c in columns] for row in rows), excel=excel, header=True)
 
 
 def _csv(columns: Iterable[str], rows: Iterable[Iterable[object]], *, excel: bool, header: bool) -> bytes:
+    """CSV of rows whose cells are made safe already (`_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\n")
     if header:
         buffer.write("\ufeff" if excel else "")
         writer.writerow(columns)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
