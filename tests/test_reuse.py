@@ -108,3 +108,37 @@ def test_rows_csv_bytes_match_the_table_csv() -> None:
     for excel in (False, True):
         assert rows_csv_bytes(rows, list(ENTITIES.columns), excel=excel) == csv_bytes(table, excel=excel)
         assert rows_csv_bytes([], list(ENTITIES.columns), excel=excel) == csv_bytes(empty(ENTITIES), excel=excel)
+
+
+@pytest.mark.skipif(not fork_workers(), reason="the kernel's parent-death signal is Linux only")
+def test_forked_workers_end_with_a_killed_run(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = make_corpus(tmp_path / "in", 12)
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen([*command, "-q", "--workers", "2", "--batch-size", "1"], cwd=REPO)
+    children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    children: list[int] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(children) < 2 and proc.poll() is None:
+        children = [int(c) for c in children_file.read_text(encoding="utf-8").split()]
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(children) == 2, "the run did not start two workers"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+        time.sleep(0.05)
+    alive = [c for c in children if Path(f"/proc/{c}").exists() and "Z" not in status(c)]
+    assert not alive, f"workers {alive} outlived their run"
+
+
+def status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split(")")[-1].split()[0]
+    except OSError:
+        return "Z"

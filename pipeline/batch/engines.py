@@ -7,6 +7,7 @@ keeps at most a few batches in flight, so input streams through in bounded memor
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -17,7 +18,8 @@ from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
 from ..errors import Errors, PipelineError
-from ..util import available_cores, share_cores
+from ..util import available_cores
+from .lifetime import start_worker
 from .options import RunOptions
 from .worker import Job, Outcome, process_batch
 
@@ -105,7 +107,7 @@ class LocalPool:
         else:
             self.process = process
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=share_cores, initargs=(workers,)
+            max_workers=workers, mp_context=context, initializer=start_worker, initargs=(workers, os.getpid())
         )
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
