@@ -84,5 +84,7 @@ def init_worker(workers: int, parent_pid: int) -> None:
     (it cancels the queued batches and ends the workers), so a worker ignores SIGINT.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the run's SIGTERM handler, which would make it act as the run; it just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent_pid)
     share_cores(workers)

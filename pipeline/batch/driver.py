@@ -17,25 +17,26 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 from spacy.language import Language
 
 from ..errors import Errors, OutputError, PipelineError
 from ..names.identity import CorpusIdentity, resolve_corpus
-from ..names.lexicon import load_lexicon
-from ..nlp.build import PIPELINE_CONFIG, build_pipeline
+from ..names.lexicon import lexicon_stamp, load_lexicon
+from ..nlp.build import PIPELINE_CONFIG
 from ..nlp.components.tables import entity_id
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import atomic_write_bytes, atomic_write_text, csv_bytes
+from ..tables.output import atomic_write_bytes, atomic_write_text, rows_csv_bytes
 from ..tables.rows import Row
-from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS, empty
+from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import make_engine
 from .folder import FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
 from .readers import Article, read_records
+from .reuse import TablesDigest, forget_tables, known_fingerprint, model_stamp, previous_run, tables_in_place
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
 
@@ -73,8 +74,6 @@ def run(
     options = options or RunOptions()
     if nlp is not None and (options.workers > 1 or options.engine != "local"):
         raise PipelineError(Errors.E042.format(workers=options.workers, engine=options.engine))
-    # The model first: its errors are about the model, not about the output folder.
-    nlp = nlp or build_pipeline(options.model)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -103,11 +102,15 @@ def _run(
     inputs: Sequence[str | Path],
     out: Path,
     options: RunOptions,
-    nlp: Language,
+    nlp: Language | None,
     progress: ProgressCallback | None,
     summary: RunSummary,
 ) -> RunSummary:
-    runner = Runner(nlp, out, options)
+    # The pipeline is built when an article needs it: a rerun with nothing changed never loads the model.
+    previous = previous_run(out)
+    stamp = model_stamp(options.model) if nlp is None else None
+    runner = Runner(nlp, out, options, model_fingerprint=known_fingerprint(previous, stamp))
+    digest = TablesDigest(excel=options.excel, lexicon_stamp=lexicon_stamp())
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots = SlotSpool(out)
@@ -121,10 +124,12 @@ def _run(
             index = slots.add(slot)
             summary.read += 1
             if slot.error is not None or not isinstance(record, Article) or slot.key is None:
+                digest.add(slot, None)
                 if progress:
                     progress(1, 0)
                 continue
             key = slot.key
+            digest.add(slot, key)
             if runner.cached(slot.stem, key) is not None:
                 summary.reused += 1
                 summary.done += 1
@@ -142,7 +147,7 @@ def _run(
             yield Job(pending, pending_slots, str(out), options)
 
     try:
-        engine = make_engine(options, here=runner.process)
+        engine = make_engine(options, here=runner.process, prepare=lambda: runner.nlp)
         processing_start = time.perf_counter()
         try:
             for job, outcome in engine.map(jobs()):
@@ -164,11 +169,34 @@ def _run(
             engine.close()
             runner.close_zone()
         summary.seconds = time.perf_counter() - processing_start
-        write_corpus_tables(runner, slots, summary)
+        tables = digest.hexdigest()
+        if not (unchanged(previous, tables, summary, slots) and tables_in_place(out, slots)):
+            forget_tables(out, previous)
+            write_corpus_tables(runner, slots, summary)
+        else:
+            keep_counts(previous, summary)
     finally:
         slots.close()
-    write_run_json(runner, summary, started=started, total_seconds=time.perf_counter() - clock)
+    write_run_json(
+        runner, summary, started=started, total_seconds=time.perf_counter() - clock, stamp=stamp, tables=tables
+    )
     return summary
+
+
+def unchanged(previous: dict[str, Any], tables: str, summary: RunSummary, slots: SlotSpool) -> bool:
+    """Whether the corpus tables of the last run are this run's: same digest, nothing processed or failed."""
+    processed = summary.words > 0 or bool(slots.failures)
+    return (
+        not processed
+        and previous.get("tables_digest") == tables
+        and slots.count == summary.reused + int(previous.get("counts", {}).get("errors", -1))
+    )
+
+
+def keep_counts(previous: dict[str, Any], summary: RunSummary) -> None:
+    counts = previous["counts"]
+    summary.articles, summary.ok, summary.errors = counts["articles"], counts["ok"], counts["errors"]
+    summary.mentions, summary.entities = counts["mentions"], counts["entities"]
 
 
 def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
@@ -197,9 +225,9 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
 
     def flush() -> None:
         for name, writer in writers.items():
-            table = writer.write(chunks[name])
+            writer.write(chunks[name])
             if name == "entities":
-                write_article_tables(out, table, stems, excel=excel)
+                write_article_tables(out, chunks[name], stems, excel=excel)
             chunks[name] = []
         stems.clear()
 
@@ -250,15 +278,19 @@ def with_corpus_identity(row: Row, identity: CorpusIdentity) -> Row:
     }
 
 
-def write_article_tables(out: Path, table: pd.DataFrame | None, stems: dict[str, str], *, excel: bool) -> None:
+def write_article_tables(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> None:
     """Write `articles/<stem>.csv` for each article of a validated chunk, unless it holds these bytes already.
 
-    An article without entities still gets its (empty) table.
+    An article without entities still gets its (empty) table. The rows are written as they are: a table per
+    article, built and validated again, would cost more than the whole chunk's validation.
     """
-    groups = dict(iter(table.groupby("article_id", sort=False))) if table is not None and len(table) else {}
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row["article_id"], []).append(row)
     folder = out / "articles"
+    columns = list(ENTITIES.columns)
     for article_id, stem in stems.items():
-        data = csv_bytes(groups.get(article_id, empty(ENTITIES)), excel=excel)
+        data = rows_csv_bytes(groups.get(article_id, []), columns, excel=excel)
         path = folder / f"{stem}.csv"
         try:
             if path.read_bytes() == data:
@@ -298,12 +330,20 @@ def article_row(slot: Slot, result: Row | None) -> Row:
     return row
 
 
-def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float) -> None:
-    nlp = runner.nlp
+def write_run_json(
+    runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float, stamp: str | None, tables: str
+) -> None:
+    if runner.loaded:
+        nlp = runner.nlp
+        model = {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang}
+        pipe_names = nlp.pipe_names
+    else:  # a rerun that needed no model: the same model as the last run's, by its stamp
+        last = previous_run(runner.out_dir)
+        model, pipe_names = last["model"], last["pipeline"]
     info = {
         "de_entities_version": VERSION,
-        "model": {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang},
-        "pipeline": nlp.pipe_names,
+        "model": model,
+        "pipeline": pipe_names,
         "config": PIPELINE_CONFIG.read_text(encoding="utf-8"),
         "options": {
             "force": runner.options.force,
@@ -327,5 +367,8 @@ def write_run_json(runner: Runner, summary: RunSummary, *, started: datetime, to
         },
         "words_processed": summary.words,
         "words_per_s": round(summary.words_per_s, 1),
+        # What a rerun may reuse (see `pipeline.batch.reuse`).
+        "result_key": {"model_stamp": stamp, "fingerprint": runner.model_fingerprint},
+        "tables_digest": tables,
     }
     atomic_write_text(runner.out_dir / "run.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")

@@ -8,9 +8,13 @@ keeps at most a few batches in flight, so input streams through in bounded memor
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from functools import partial
+from itertools import chain, islice
 from multiprocessing import active_children, get_context
+from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
 from ..errors import Errors, PipelineError
@@ -71,31 +75,70 @@ def _bounded(
             yield pending.pop(future), future
 
 
-class LocalPool:
-    """N worker processes on this machine. They start fresh (spawn), so each loads the model once."""
+# The `here` function of each forking pool, by pool; a forked worker finds its pool's entry in its copy.
+_INHERITED: dict[int, Process] = {}
 
-    def __init__(self, process: Process, workers: int) -> None:
-        self.process = process
+
+def _call_inherited(pool: int, job: Job) -> Outcome:
+    return _INHERITED[pool](job)
+
+
+def fork_workers() -> bool:
+    """Whether pool workers are forked from this process: on Linux, where fork is safe and cheap.
+
+    Forked workers share the pipeline that this process has built already (copy-on-write), so they start at
+    once instead of each importing spaCy and loading the model; macOS and Windows spawn fresh processes.
+    """
+    return sys.platform == "linux"
+
+
+class LocalPool:
+    """N worker processes on this machine, forked from this process (Linux) or started fresh (spawn).
+
+    The workers are forked at the first batch, before this process starts any thread of the pool (see
+    `ProcessPoolExecutor`), so no worker inherits a lock held by another thread. A run of a single batch is
+    processed here, without a pool.
+    """
+
+    def __init__(
+        self, process: Process, workers: int, *, here: Process, prepare: Callable[[], object] = lambda: None
+    ) -> None:
         self.workers = workers
+        self.here = here
+        self.prepare = prepare
+        context: BaseContext = get_context("fork" if fork_workers() else "spawn")
+        if fork_workers():
+            _INHERITED[id(self)] = here
+            self.process: Callable[[Job], Outcome] = partial(_call_inherited, id(self))
+        else:
+            self.process = process
         self.pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context("spawn"),
-            initializer=init_worker,
-            initargs=(workers, os.getpid()),
+            max_workers=workers, mp_context=context, initializer=init_worker, initargs=(workers, os.getpid())
         )
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+        jobs = iter(jobs)
+        first = list(islice(jobs, 2))
+        if len(first) < 2:
+            # One batch: starting workers would cost more than it saves.
+            for job in first:
+                yield job, self.here(job)
+            return
+        if fork_workers():
+            self.prepare()
+
         def submit(job: Job) -> Future[Outcome]:
             return self.pool.submit(self.process, job)
 
         def wait_first(futures: list[Any]) -> Iterable[Any]:
             return wait(futures, return_when=FIRST_COMPLETED).done
 
-        for job, future in _bounded(submit, jobs, 2 * self.workers, wait_first):
+        for job, future in _bounded(submit, chain(first, jobs), 2 * self.workers, wait_first):
             yield job, future.result()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+        _INHERITED.pop(id(self), None)
 
     def stop(self) -> None:
         """End the run now (a signal): drop the queued batches and end the workers in the middle of theirs.
@@ -112,6 +155,7 @@ class LocalPool:
         for process in workers:
             process.join(timeout=10)
         self.pool.shutdown(wait=True)
+        _INHERITED.pop(id(self), None)
 
 
 class DaskEngine:
@@ -162,12 +206,15 @@ class DaskEngine:
         self.close()
 
 
-def make_engine(options: RunOptions, *, here: Process) -> Engine:
-    """The engine the options ask for; one local worker is this process, running `here`."""
+def make_engine(options: RunOptions, *, here: Process, prepare: Callable[[], object] = lambda: None) -> Engine:
+    """The engine the options ask for; one local worker is this process, running `here`.
+
+    `prepare` builds this process's pipeline; forked workers call it before the fork, to share the result.
+    """
     if options.engine == "dask":
         return DaskEngine(process_batch, options.workers, options.scheduler)
     if options.engine != "local":
         raise PipelineError(Errors.E041.format(engine=options.engine))
     if options.workers <= 1:
         return InProcess(here)
-    return LocalPool(process_batch, options.workers)
+    return LocalPool(process_batch, options.workers, here=here, prepare=prepare)

@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from spacy.attrs import IS_SPACE
@@ -56,21 +55,41 @@ def article_key(article: Article, model_fingerprint: str) -> str:
 
 
 class Runner:
-    """Process articles into per-article results in `out_dir`."""
+    """Process articles into per-article results in `out_dir`.
 
-    def __init__(self, nlp: Language, out_dir: Path, options: RunOptions) -> None:
-        self.nlp = nlp
+    Without `nlp`, the pipeline is built from `options.model` when it is first needed; with the model's
+    fingerprint known from the last run, a rerun that finds every article unchanged never builds it.
+    """
+
+    def __init__(
+        self, nlp: Language | None, out_dir: Path, options: RunOptions, *, model_fingerprint: str | None = None
+    ) -> None:
+        self._nlp = nlp
         self.out_dir = out_dir
         self.options = options
+        self._fingerprint = model_fingerprint
         self.zone: ExitStack | None = None
         self.zone_batches = 0
-        tokenizer = nlp.tokenizer
-        self.normalise = tokenizer.normalise if isinstance(tokenizer, NormalisingTokenizer) else (lambda t: t)
 
-    @cached_property
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_pipeline(self.options.model)
+        return self._nlp
+
+    @property
     def model_fingerprint(self) -> str:
-        # Only the main process keys results; a worker never needs the digest of its model.
-        return fingerprint(self.nlp)
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.nlp)
+        return self._fingerprint
+
+    def normalise(self, text: str) -> str:
+        tokenizer = self.nlp.tokenizer
+        return tokenizer.normalise(text) if isinstance(tokenizer, NormalisingTokenizer) else text
 
     def result_path(self, stem: str) -> Path:
         return self.out_dir / "results" / f"{stem}.json"

@@ -126,13 +126,19 @@ def _run_with_progress(inputs: list[str], out: Path, options: RunOptions) -> Run
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        # No refresh thread: the run forks its workers, and a fork must not copy a thread that may hold a lock.
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("articles", total=total, wps=0.0)
-        state = {"words": 0.0}
+        state = {"words": 0.0, "shown": 0.0}
         start = time.perf_counter()
 
         def advance(articles: int, words: int) -> None:
             state["words"] += words
-            bar.update(task, advance=articles, wps=state["words"] / max(time.perf_counter() - start, 1e-9))
+            now = time.perf_counter()
+            bar.update(task, advance=articles, wps=state["words"] / max(now - start, 1e-9))
+            if now - state["shown"] >= 0.1:  # ten frames a second, as the thread would draw
+                state["shown"] = now
+                bar.refresh()
 
         return run(inputs, out, options=options, progress=advance)

@@ -45,21 +45,30 @@ def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
     for label, name in keys:
         if len(name.split()) > 1:
             full.setdefault(label, set()).add(name)
+    # Indexes, so that each short form is compared with a few names, not all of them: a corpus has many.
+    by_surname: dict[str, set[str]] = {}  # surname -> full names of persons
+    for n in full.get("PER", ()):
+        by_surname.setdefault(surname(n), set()).add(n)
     by_initial: dict[tuple[str, str], set[str]] = {}  # (label, first letter; "" if lower-case) -> names
     for label, names in full.items():
         for n in names:
             by_initial.setdefault((label, n[0].upper() if n[0].isupper() else ""), set()).add(n)
+    # A name and its extension by a regnal number start with the same word.
+    by_first_word: dict[tuple[str, str], set[str]] = {}
+    for label, names in full.items():
+        for n in names:
+            by_first_word.setdefault((label, n.split()[0]), set()).add(n)
     # First the names without a regnal number, so that "Wojtyła" can find "Johannes Paul II." through them.
     for label, name in keys:
         if len(name.split()) > 1:
-            extended = numeral_extension(name, full.get(label, ()))
+            extended = numeral_extension(name, by_first_word.get((label, name.split()[0]), ()))
             if extended:
                 identity.of[(label, name)] = (label, extended)
     for label, name in keys:
         if len(name.split()) != 1:
             continue
         if label == "PER":
-            candidates = {n for n in full.get("PER", ()) if surname(n) == name}
+            candidates = by_surname.get(name, set())
         elif ACRONYM_RE.match(name):
             # The first letter must match before the costlier test of compound parts: a corpus has many names.
             first = by_initial.get((label, name[0]), set()) | by_initial.get((label, ""), set())

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from ..util import PACKAGE_DIR, open_text
+from .lexicon_cache import cache_key, cached
 
 
 def lexicon_dir() -> Path:
@@ -81,8 +82,26 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     return _load_lexicon(folder or lexicon_dir())
 
 
+LEXICON_FILES = ("demonyms.tsv", "aliases.tsv", "determiners.txt", "titles.txt", "word_counts.tsv.gz")
+
+
+def lexicon_sources(folder: Path | None = None) -> list[Path]:
+    from german_nouns.config import CSV_FILE_PATH
+
+    return [(folder or lexicon_dir()) / name for name in LEXICON_FILES] + [Path(CSV_FILE_PATH)]
+
+
+def lexicon_stamp(folder: Path | None = None) -> str:
+    """Changes whenever a file the lexicon is read from changes."""
+    return cache_key(lexicon_sources(folder))
+
+
 @cache
 def _load_lexicon(folder: Path) -> Lexicon:
+    return cached("lexicon", lexicon_sources(folder), lambda: _parse_lexicon(folder))
+
+
+def _parse_lexicon(folder: Path) -> Lexicon:
     lexicon = Lexicon()
     for form, base, label, kind in _rows(folder / "demonyms.tsv"):
         target = lexicon.derived if kind == "adjective" else lexicon.inhabitants

@@ -1,0 +1,80 @@
+"""The whole `de-entities run` command against the model alone, start-up included; and a rerun.
+
+Usage:
+    python benchmarks/end_to_end.py ../shared/corpora/10kgnad/articles.csv [--repeat 3] [--limit N] [--model M]
+
+Each figure is the wall time of a fresh process, as a user sees it:
+- model alone: `python -c "import pipeline; nlp = pipeline.load(); nlp.pipe(texts, batch_size=64)"` over the
+  texts read from the same JSONL file (import, model loading and reading included);
+- first run: `de-entities run corpus.jsonl --out NEW --workers 1 -q` into a new folder;
+- rerun: the same command again into the same folder, with nothing changed.
+The three alternate within each repeat, so that load from other processes hits them alike; the medians and
+their ratios are printed. Words are non-space tokens of spaCy's tokenizer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import spacy
+from commands import cli, load_average, median, read_corpus, timed, write_jsonl
+
+from pipeline.training.speed import count_words
+
+MODEL_ALONE = """
+import json, sys
+import pipeline
+nlp = pipeline.load(sys.argv[2] if len(sys.argv) > 2 else None)
+with open(sys.argv[1], encoding="utf-8") as f:
+    texts = [json.loads(line)["text"] for line in f]
+for _ in nlp.pipe(texts, batch_size=64):
+    pass
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path, help="10kGNAD articles.csv (category;'text') or JSONL")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; medians are reported")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--model", default=None, help="spaCy pipeline name or path (default: the shipped one)")
+    args = parser.parse_args()
+    articles = read_corpus(args.corpus, limit=args.limit)
+    words = count_words(spacy.blank("de").tokenizer.pipe(a.text for a in articles))
+    model = [args.model] if args.model else []
+    times: dict[str, list[float]] = {"model_alone": [], "first_run": [], "rerun": []}
+    loads = [load_average()]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        write_jsonl(articles, corpus)
+        for i in range(args.repeat):
+            out = Path(tmp) / f"out-{i}"
+            run = [*cli(), "run", str(corpus), "--out", str(out), "--workers", "1", "-q"]
+            run += ["--model", args.model] if args.model else []
+            times["model_alone"].append(timed([sys.executable, "-c", MODEL_ALONE, str(corpus), *model]))
+            times["first_run"].append(timed(run))
+            times["rerun"].append(timed(run))
+            loads.append(load_average())
+            print(json.dumps({k: round(v[-1], 2) for k, v in times.items()}), file=sys.stderr, flush=True)
+    seconds = {k: median(v) for k, v in times.items()}
+    result = {
+        "articles": len(articles),
+        "words": words,
+        "repeats": args.repeat,
+        "load_average": [round(x, 2) for x in loads],
+        "seconds_median": {k: round(v, 2) for k, v in seconds.items()},
+        "seconds_all": {k: [round(x, 2) for x in v] for k, v in times.items()},
+        "model_alone_words_per_s": round(words / seconds["model_alone"]),
+        "end_to_end_words_per_s": round(words / seconds["first_run"]),
+        "end_to_end_share_of_model": round(seconds["model_alone"] / seconds["first_run"], 3),
+        "rerun_speedup": round(seconds["first_run"] / seconds["rerun"], 1),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

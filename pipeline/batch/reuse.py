@@ -1,0 +1,107 @@
+"""What a rerun into the same folder can reuse from the last complete run, so that it does no work twice.
+
+- The model's fingerprint (part of every result key): loading and building the pipeline only to compute it
+  costs more than the rest of a rerun. `run.json` keeps it with a stamp of what it was computed from (this
+  package's version, the pipeline config, the model folder's files by size and modification time); a rerun
+  with the same stamp takes the fingerprint from there and loads the model only if an article needs it.
+- The corpus tables: they are a function of the articles' slots, their result keys (a result is a function of
+  its key), the lexicon and the options. A rerun whose digest of these equals the last run's, that processed
+  nothing and finds every table in place, leaves the tables as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..tables.output import atomic_write_text
+from ..util import CONFIGS_DIR, VERSION
+from .slots import Slot
+
+# The tables that every run writes, and that must be in place for a rerun to keep them.
+TABLE_FILES = (
+    "articles.csv",
+    "mentions.csv",
+    "mentions.parquet",
+    "entities.csv",
+    "entities.parquet",
+    "entity_index.csv",
+    "entity_index.parquet",
+    "cooccurrence.csv",
+    "cooccurrence.parquet",
+    "aliases.csv",
+    "aliases.parquet",
+    "ambiguous.csv",
+    "ambiguous.parquet",
+)
+
+
+def previous_run(out: Path) -> dict[str, Any]:
+    """The last complete run's `run.json` in `out`, or {}."""
+    try:
+        info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def model_stamp(model: str | Path | None) -> str | None:
+    """A stamp of the model folder, the pipeline config and this version; None if the model is no folder."""
+    from ..nlp.loading import resolve_model
+
+    try:
+        resolved = resolve_model(model)
+    except Exception:
+        return None  # an unknown model: loading it reports the error
+    if not isinstance(resolved, Path):
+        return None  # an installed package: loaded to compute its fingerprint
+    from ..names.lexicon import lexicon_dir
+
+    parts = [VERSION, str(resolved.resolve()), (CONFIGS_DIR / "pipeline.cfg").read_text(encoding="utf-8")]
+    # The word lists are part of the fast model's features, so the stamp follows them as it follows the model.
+    for folder in (resolved, lexicon_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append(f"{path.relative_to(folder)}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def known_fingerprint(previous: dict[str, Any], stamp: str | None) -> str | None:
+    """The model fingerprint of the last run, if it was computed from the same model, config and version."""
+    key = previous.get("result_key") or {}
+    if stamp is not None and key.get("model_stamp") == stamp and isinstance(key.get("fingerprint"), str):
+        return str(key["fingerprint"])
+    return None
+
+
+class TablesDigest:
+    """A running hash of everything the corpus tables are made from, fed one slot at a time."""
+
+    def __init__(self, *, excel: bool, lexicon_stamp: str) -> None:
+        self.hash = hashlib.sha256(json.dumps([VERSION, excel, lexicon_stamp]).encode("utf-8"))
+
+    def add(self, slot: Slot, key: str | None) -> None:
+        self.hash.update(json.dumps([asdict(slot), key], ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
+
+
+def tables_in_place(out: Path, slots: Iterable[Slot]) -> bool:
+    """Whether every corpus table and the table of every article without an error are still there."""
+    return all((out / name).exists() for name in TABLE_FILES) and all(
+        (out / "articles" / f"{slot.stem}.csv").is_file() for slot in slots if slot.error is None
+    )
+
+
+def forget_tables(out: Path, previous: dict[str, Any]) -> None:
+    """Drop the last run's tables digest before the tables are rewritten: a run killed halfway through them
+    leaves tables that no digest describes, so the next run writes them all again."""
+    if previous.get("tables_digest"):
+        info = {**previous, "tables_digest": None}
+        atomic_write_text(out / "run.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")
