@@ -60,9 +60,10 @@ class Errors:
     )
     E041 = "[E041] Unknown engine '{engine}'. Choose 'local' or 'dask'."
     E042 = (
-        "[E042] A pipeline passed as `nlp` runs only in this process, but the options ask for {workers} workers "
-        "on the '{engine}' engine, which would each build their own from `options.model`. Pass `nlp` with "
-        "`workers=1`, or leave `nlp` out and name the model in `RunOptions(model=...)`."
+        "[E042] A pipeline passed as `nlp` runs only in this process and in workers forked from it (local engine, "
+        "Linux), but the options ask for {workers} workers on the '{engine}' engine, which would each build their "
+        "own from `options.model`. Pass `nlp` with `workers=1`, or leave `nlp` out and name the model in "
+        "`RunOptions(model=...)`."
     )
     E070 = (
         "[E070] The output folder {path} is in use by another run (PID {pid} on {host}, started {started}). "

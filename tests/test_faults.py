@@ -20,7 +20,7 @@ import runs
 from conftest import missing
 from runs import REPO, cli, make_corpus, run_command, tables
 
-from pipeline.batch import RunOptions, run
+from pipeline.batch import RunOptions, driver, run
 from pipeline.batch.folder import sweep_temporary
 from pipeline.errors import PipelineError
 from pipeline.nlp.build import build_pipeline
@@ -128,8 +128,14 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path: Path) -> None:
         assert result.stdout.startswith("1 articles: 1 ok")
 
 
-def test_pipeline_object_with_several_workers_is_refused(tmp_path: Path) -> None:
+def test_pipeline_object_with_workers_that_cannot_inherit_it_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nlp = build_pipeline()
+    with pytest.raises(PipelineError, match="E042"):
+        run([tmp_path], tmp_path / "out", nlp=nlp, options=RunOptions(engine="dask", workers=1))
+    # Spawned workers (macOS, Windows) start fresh and would build their own pipeline.
+    monkeypatch.setattr(driver, "fork_workers", lambda: False)
     with pytest.raises(PipelineError, match="E042"):
         run([tmp_path], tmp_path / "out", nlp=nlp, options=RunOptions(workers=2))
 

@@ -32,7 +32,7 @@ from ..tables.rows import Row
 from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
-from .engines import make_engine
+from .engines import fork_workers, make_engine
 from .folder import FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
 from .readers import Article, read_records
@@ -72,7 +72,8 @@ def run(
         Interrupted: a signal stopped the run; its `summary` says how many articles are done.
     """
     options = options or RunOptions()
-    if nlp is not None and (options.workers > 1 or options.engine != "local"):
+    # Forked local workers inherit `nlp`; spawned or Dask workers could only build their own.
+    if nlp is not None and (options.engine != "local" or (options.workers > 1 and not fork_workers())):
         raise PipelineError(Errors.E042.format(workers=options.workers, engine=options.engine))
     out = Path(out_dir)
     try:

@@ -162,8 +162,8 @@ def csv_bytes(df: pd.DataFrame, *, excel: bool = False, header: bool = True) -> 
 
 
 def _text_cell(value: object) -> object:
-    if type(value) is str:
-        return "'" + value if value[:1] in FORMULA_CHARS else value
+    # `_cell` under another name for the column-wise path; one rule keeps `restore` exact (a value that starts
+    # with `'` before a formula character gets one more `'`).
     return _cell(value)
 
 
