@@ -17,12 +17,12 @@ def iter_raw_lines(path: Path) -> Iterator[str]:
                 yield line
 
 
-def iter_paragraphs(source: Path, *, words: int, min_words: int = 1) -> Iterator[str]:
+def iter_paragraphs(source: Path, *, words: int | None, min_words: int = 1) -> Iterator[str]:
     """Yield paragraphs of a file or of a folder's `*.txt*` files until about `words` words are taken.
 
     Args:
         source: a file, or a folder whose `*.txt` and `*.txt.gz` files are read in name order.
-        words: the word budget for this source, counted on whitespace.
+        words: the word budget for this source, counted on whitespace; None takes every paragraph.
         min_words: skip shorter paragraphs, such as headings and stage directions.
     """
     files = sorted(source.glob("*.txt*")) if source.is_dir() else [source]
@@ -34,5 +34,5 @@ def iter_paragraphs(source: Path, *, words: int, min_words: int = 1) -> Iterator
                 continue
             yield line
             taken += n
-            if taken >= words:
+            if words is not None and taken >= words:
                 return

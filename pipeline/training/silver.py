@@ -25,7 +25,7 @@ from spacy.tokens import DocBin
 
 from ..errors import Errors, PipelineError
 from ..util import init_worker
-from .rawtext import iter_raw_lines
+from .rawtext import iter_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +60,7 @@ def sample_paragraphs(options: SilverOptions) -> Iterator[str]:
 def _every_nth(source: Path, options: SilverOptions) -> Iterator[str]:
     if not source.exists():
         raise PipelineError(Errors.E011.format(path=source))
-    files = sorted(source.glob("*.txt*")) if source.is_dir() else [source]
-    lines = (line for path in files for line in iter_raw_lines(path))
-    long_enough = (line for line in lines if len(line.split()) >= options.min_words)
-    return islice(long_enough, 0, None, options.every)
+    return islice(iter_paragraphs(source, words=None, min_words=options.min_words), 0, None, options.every)
 
 
 @lru_cache(maxsize=1)
