@@ -46,6 +46,30 @@ def share_cores(workers: int) -> None:
     threadpool_limits(limits=max(1, available_cores() // workers))
 
 
+# mallopt(3) parameters of glibc, and the values a batch run sets (see `keep_freed_memory`).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+TRIM_THRESHOLD = 1 << 30  # free memory at the top of the heap that glibc keeps instead of returning it
+MMAP_THRESHOLD = 32 << 20  # allocations above this get their own mapping (glibc's upper limit)
+
+
+def keep_freed_memory() -> bool:
+    """Let this process reuse the memory it frees between batches instead of handing it back to the system.
+
+    Each batch allocates and frees tens of MB of arrays. By default glibc returns them to the kernel and
+    takes them back, zero-filled, page by page, for the next batch: on the 10kGNAD corpus that was 300,000
+    page faults and 4 s of system time, a tenth of the run. With these settings the heap stays at the size
+    of the largest batch. Only where the C library is glibc; returns whether the settings were made.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # noqa: B018 -- musl has a mallopt that ignores these parameters
+        return bool(libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) and libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    except (OSError, AttributeError):
+        return False
+
+
 # prctl(2) option: the signal this process gets when the thread that started it ends.
 PR_SET_PDEATHSIG = 1
 

@@ -22,12 +22,17 @@ from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
 from ..tables.output import atomic_write_text
 from ..tables.rows import Row, entity_rows
+from ..util import keep_freed_memory
 from .chunking import split_text
 from .options import RunOptions
 from .readers import Article
 
 # Batches processed in one spaCy memory zone before it is closed and its strings freed.
 ZONE_BATCHES = 50
+# Batches processed before the first memory zone. spaCy's tokenizer caches nothing inside a zone, so without
+# these every word would be split into affixes again each time; their words, the corpus's most frequent,
+# stay cached for the whole run, at the memory cost of these batches' vocabulary only.
+WARM_BATCHES = 2
 
 Pending = tuple[Article, str, str]  # an article to process, its file stem and its result key
 Outcome = list[tuple[int, str | None, int]]  # per article of a job: (position in the job, error or None, words)
@@ -64,12 +69,14 @@ class Runner:
     def __init__(
         self, nlp: Language | None, out_dir: Path, options: RunOptions, *, model_fingerprint: str | None = None
     ) -> None:
+        keep_freed_memory()  # this process runs batch after batch from now on
         self._nlp = nlp
         self.out_dir = out_dir
         self.options = options
         self._fingerprint = model_fingerprint
         self.zone: ExitStack | None = None
         self.zone_batches = 0
+        self.warm_batches = 0
 
     @property
     def loaded(self) -> bool:
@@ -120,6 +127,9 @@ class Runner:
         A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
         It also drops the tokenizer's cache, so renewing it after every batch would cost speed for nothing.
         """
+        if self.warm_batches < WARM_BATCHES:
+            self.warm_batches += 1
+            return self.annotate(articles)
         if self.zone is None:
             self.zone = ExitStack()
             self.zone.enter_context(self.nlp.memory_zone())

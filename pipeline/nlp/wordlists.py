@@ -39,6 +39,7 @@ from spacy.language import Language
 
 from ..errors import Errors, PipelineError
 from ..names.lexicon import lexicon_dir
+from ..names.lexicon_cache import cached
 from ..util import open_text
 
 # The name under which factories.py registers the callback that sets the flags.
@@ -65,11 +66,19 @@ def _noun_class(pos: str) -> str:
 
 @cache
 def noun_lists() -> dict[str, frozenset[str]]:
-    """Every inflected form of the german-nouns entries, by class (see `NOUN_LISTS`)."""
+    """Every inflected form of the german-nouns entries, by class (see `NOUN_LISTS`).
+
+    Parsing the 100,000-row table takes about 1.7 s, unpickling the result a tenth of that: every process
+    that loads the model would pay it, so the result is cached (`pipeline.names.lexicon_cache`).
+    """
     from german_nouns.config import CSV_FILE_PATH
 
+    return cached("noun_lists", [Path(CSV_FILE_PATH)], lambda: _parse_noun_lists(Path(CSV_FILE_PATH)))
+
+
+def _parse_noun_lists(path: Path) -> dict[str, frozenset[str]]:
     forms: dict[str, set[str]] = {name: set() for name in NOUN_LISTS}
-    with open(CSV_FILE_PATH, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
         pos_col = header.index("pos")

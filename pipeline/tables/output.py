@@ -153,18 +153,19 @@ def csv_bytes(df: pd.DataFrame, *, excel: bool = False, header: bool = True) -> 
     Missing values are empty cells, and formula-like strings are neutralised. Without `header`, only the
     rows are written (no BOM either), for appending to a file that has them.
     """
-    # Column by column: a count column needs no check, and a text column needs one per cell, without a call.
-    cells = [
-        column.tolist() if column.dtype.kind in "iu" else [_text_cell(v) for v in column.tolist()]
-        for _, column in df.items()
-    ]
+    cells = [_safe_column(column.tolist(), column.dtype.kind in "iu") for _, column in df.items()]
     return _csv(df.columns, zip(*cells, strict=True) if cells else iter(()), excel=excel, header=header)
 
 
-def _text_cell(value: object) -> object:
-    # `_cell` under another name for the column-wise path; one rule keeps `restore` exact (a value that starts
-    # with `'` before a formula character gets one more `'`).
-    return _cell(value)
+# What the first character of a string cell must be for `_cell` to leave it as it is.
+_CHANGED_START = FORMULA_CHARS | {"'"}
+
+
+def _safe_column(values: list[object], counts: bool) -> list[object]:
+    """A column's cells made safe by `_cell`; most text columns need no change, which one scan finds out."""
+    if counts or all(type(v) is str and v[:1] not in _CHANGED_START for v in values):
+        return values
+    return [_cell(v) for v in values]
 
 
 def rows_csv_bytes(rows: Iterable[Row], columns: Sequence[str], *, excel: bool = False) -> bytes:

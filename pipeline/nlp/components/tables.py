@@ -8,6 +8,7 @@ adds the corpus identity once every article is done.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,15 +25,11 @@ def entity_id(label: str, canonical: str) -> str:
 
 def mention_rows(doc: Doc) -> list[Row]:
     """One row per entity mention, with sentence index and character offsets into `doc.text`."""
-    sentence_of = {}
-    if doc.has_annotation("SENT_START"):
-        for i, sent in enumerate(doc.sents):
-            sentence_of[sent.start] = i
+    # Sentence starts in order, searched by bisection: `ent.sent` walks back token by token for each entity.
+    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
     rows = []
-    sentence = 0
     for ent in doc.ents:
-        if sentence_of:
-            sentence = sentence_of[ent.sent.start]
+        sentence = bisect_right(starts, ent.start) - 1
         canonical = ent._.canonical or ent.text
         rows.append(
             {
