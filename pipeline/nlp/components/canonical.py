@@ -58,26 +58,31 @@ class Canonical:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
+        # Looked up once per entity: each `ent._` and `ent.text` builds a new object.
+        kinds = [ent._.kind for ent in ents]
+        texts = [ent.text for ent in ents]
+        # A model without a morphologizer gives no case; the genitive is then found from the words alone.
+        has_morph = doc.has_annotation("MORPH")
         mentions = [
             Mention(
-                text=" ".join(ent.text.split()),
+                text=" ".join(words),
                 label=ent.label_,
-                kind=ent._.kind,
+                kind=kind,
                 # Words as written, so that "XVI." stays one word whatever the tokenizer made of it.
-                words=ent.text.split(),
-                genitive="Gen" in ent[-1].morph.get("Case", []),
+                words=words,
+                genitive=has_morph and "Gen" in ent[-1].morph.get("Case", []),
                 position=genitive_position(
                     doc[ent.start - 1].text if ent.start > 0 else "",
                     doc[ent.end].text if ent.end < len(doc) else "",
                     self.lexicon,
                 ),
             )
-            for ent in ents
+            for ent, kind, words in zip(ents, kinds, (text.split() for text in texts), strict=True)
         ]
         canonical = resolve(mentions, self.lexicon)
         fine = [
-            ent._.fine_type if m.label == m.model_label and m.kind == ent._.kind else fine_type(m.label, m.kind)
-            for ent, m in zip(ents, mentions, strict=True)
+            ent._.fine_type if m.label == m.model_label and m.kind == kind else fine_type(m.label, m.kind)
+            for ent, m, kind in zip(ents, mentions, kinds, strict=True)
         ]
         if any(m.label != m.model_label for m in mentions):
             # A span's label cannot change: the entities are made anew, and their extensions set again,
@@ -87,8 +92,9 @@ class Canonical:
                 for e, m in zip(ents, mentions, strict=True)
             ]
         for ent, m, name, f in zip(doc.ents, mentions, canonical, fine, strict=True):
-            ent._.fine_type = f
-            ent._.canonical = name
-            ent._.model_label = m.model_label
-            ent._.label_source = m.label_source
+            ext = ent._
+            ext.fine_type = f
+            ext.canonical = name
+            ext.model_label = m.model_label
+            ext.label_source = m.label_source
         return doc

@@ -30,20 +30,22 @@ def mention_rows(doc: Doc) -> list[Row]:
     rows = []
     for ent in doc.ents:
         sentence = bisect_right(starts, ent.start) - 1
-        canonical = ent._.canonical or ent.text
+        ext = ent._  # one extension accessor per entity: each `ent._` builds a new one
+        label, text = ent.label_, ent.text
+        canonical = ext.canonical or text
         rows.append(
             {
                 "sentence": sentence,
                 "start": ent.start_char,
                 "end": ent.end_char,
-                "text": ent.text,
-                "label": ent.label_,
-                "model_label": ent._.model_label or ent.label_,
-                "label_source": ent._.label_source or "model",
-                "fine_type": ent._.fine_type or ent.label_,
-                "kind": ent._.kind,
+                "text": text,
+                "label": label,
+                "model_label": ext.model_label or label,
+                "label_source": ext.label_source or "model",
+                "fine_type": ext.fine_type or label,
+                "kind": ext.kind,
                 "canonical": canonical,
-                "entity_id": entity_id(ent.label_, canonical),
+                "entity_id": entity_id(label, canonical),
             }
         )
     return rows
