@@ -14,13 +14,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
-from ..tables.output import atomic_write_text
+from ..tables.output import atomic_write_bytes, atomic_write_text
 from ..tables.rows import Row, entity_rows
 from ..util import keep_freed_memory
 from .chunking import split_text
@@ -205,7 +206,7 @@ class Runner:
                 "mentions": result["mentions"],
                 "entities": result["entities"],
             }
-            atomic_write_text(self.result_path(stem), json.dumps(record, ensure_ascii=False))
+            atomic_write_bytes(self.result_path(stem), orjson.dumps(record))
 
 
 def read_result(path: Path, *, key: str | None) -> Row | None:
@@ -215,7 +216,7 @@ def read_result(path: Path, *, key: str | None) -> Row | None:
     model or text leaves one with another key. None of them may reach the tables.
     """
     try:
-        result = json.loads(path.read_text(encoding="utf-8"))
+        result = orjson.loads(path.read_bytes())  # UTF-8, as every file this project writes
     except (OSError, ValueError):
         return None
     if not isinstance(result, dict) or result.get("key") != key:

@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import combinations
 
+import pandas as pd
+
 from .rows import Row
 
 IdOf = Callable[[str, str], str]  # (label, canonical) -> entity ID
@@ -72,19 +74,24 @@ class Cooccurrence:
             self.sentences.update(combinations(sorted(ids), 2))
         self.articles.update(combinations(sorted(in_article), 2))
 
-    def table(self) -> list[Row]:
-        rows = [
+    def table(self) -> pd.DataFrame:
+        """Pairs by sentences, then articles, then IDs. Built by column and sorted by pandas: it is the largest
+        corpus table (every pair of entities of each article)."""
+        pairs = list(self.articles)
+        firsts = [a for a, _ in pairs]
+        seconds = [b for _, b in pairs]
+        table = pd.DataFrame(
             {
-                "entity_a": a,
-                "entity_b": b,
-                "canonical_a": self.names[a],
-                "canonical_b": self.names[b],
-                "sentences": self.sentences.get((a, b), 0),
-                "articles": n,
+                "entity_a": firsts,
+                "entity_b": seconds,
+                "canonical_a": [self.names[a] for a in firsts],
+                "canonical_b": [self.names[b] for b in seconds],
+                "sentences": [self.sentences.get(pair, 0) for pair in pairs],
+                "articles": list(self.articles.values()),
             }
-            for (a, b), n in self.articles.items()
-        ]
-        return sorted(rows, key=lambda r: (-r["sentences"], -r["articles"], r["entity_a"], r["entity_b"]))
+        )
+        order = ["sentences", "articles", "entity_a", "entity_b"]
+        return table.sort_values(order, ascending=[False, False, True, True], ignore_index=True)
 
 
 class NameCounts:

@@ -67,7 +67,13 @@ class TableWriter:
         """Validate and append rows; returns the validated table (None for no rows)."""
         if not rows:
             return None
-        df = validate(pd.DataFrame(rows, columns=self.columns), self.schema)
+        return self.write_frame(pd.DataFrame(rows, columns=self.columns))
+
+    def write_frame(self, table: pd.DataFrame) -> pd.DataFrame | None:
+        """Validate and append a table's rows; returns the validated table (None for no rows)."""
+        if table.empty:
+            return None
+        df = validate(table, self.schema)
         self.csv.write(csv_bytes(df, excel=self.excel, header=False))
         if self.parquet:
             part = self.part if self.part is not None and self.part_rows < PART_ROWS else self._next_part()
@@ -107,12 +113,15 @@ class TableWriter:
 
 
 def write_table(
-    out_dir: Path, name: str, schema: pa.DataFrameSchema, rows: list[dict[str, Any]], *, excel: bool
+    out_dir: Path, name: str, schema: pa.DataFrameSchema, rows: list[dict[str, Any]] | pd.DataFrame, *, excel: bool
 ) -> None:
     writer = TableWriter(out_dir, name, schema, excel=excel)
     try:
         for start in range(0, len(rows), 50_000):
-            writer.write(rows[start : start + 50_000])
+            if isinstance(rows, pd.DataFrame):
+                writer.write_frame(rows.iloc[start : start + 50_000])
+            else:
+                writer.write(rows[start : start + 50_000])
     except BaseException:
         writer.abort()
         raise
