@@ -162,10 +162,14 @@ _CHANGED_START = FORMULA_CHARS | {"'"}
 
 
 def _safe_column(values: list[object], counts: bool) -> list[object]:
-    """A column's cells made safe by `_cell`; most text columns need no change, which one scan finds out."""
+    """A column's cells (a list of its own, changed in place) made safe by `_cell`. Most text columns need no
+    change, which one scan finds out; in the others, only the cells that may change go through `_cell`."""
     if counts or all(type(v) is str and v[:1] not in _CHANGED_START for v in values):
         return values
-    return [_cell(v) for v in values]
+    for i, v in enumerate(values):
+        if type(v) is not str or v[:1] in _CHANGED_START:
+            values[i] = _cell(v)
+    return values
 
 
 def rows_csv_bytes(rows: Iterable[Row], columns: Sequence[str], *, excel: bool = False) -> bytes:
