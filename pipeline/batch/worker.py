@@ -126,7 +126,8 @@ class Runner:
         """Annotate inside a spaCy memory zone that is renewed every `ZONE_BATCHES` batches.
 
         A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
-        It also drops the tokenizer's cache, so renewing it after every batch would cost speed for nothing.
+        Inside a zone the tokenizer caches no new words, so the first `WARM_BATCHES` run outside one; and
+        renewing a zone drops its lexemes, so doing it after every batch would cost speed for nothing.
         """
         if self.warm_batches < WARM_BATCHES:
             self.warm_batches += 1

@@ -116,12 +116,10 @@ def write_table(
     out_dir: Path, name: str, schema: pa.DataFrameSchema, rows: list[dict[str, Any]] | pd.DataFrame, *, excel: bool
 ) -> None:
     writer = TableWriter(out_dir, name, schema, excel=excel)
+    table = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=writer.columns)
     try:
-        for start in range(0, len(rows), 50_000):
-            if isinstance(rows, pd.DataFrame):
-                writer.write_frame(rows.iloc[start : start + 50_000])
-            else:
-                writer.write(rows[start : start + 50_000])
+        for start in range(0, len(table), 50_000):
+            writer.write_frame(table.iloc[start : start + 50_000])
     except BaseException:
         writer.abort()
         raise

@@ -60,7 +60,8 @@ class Canonical:
         ents = list(doc.ents)
         # Looked up once per entity: each `ent._` and `ent.text` builds a new object.
         kinds = [ent._.kind for ent in ents]
-        texts = [ent.text for ent in ents]
+        # Words as written, so that "XVI." stays one word whatever the tokenizer made of it.
+        words_of = [ent.text.split() for ent in ents]
         # A model without a morphologizer gives no case; the genitive is then found from the words alone.
         has_morph = doc.has_annotation("MORPH")
         mentions = [
@@ -68,7 +69,6 @@ class Canonical:
                 text=" ".join(words),
                 label=ent.label_,
                 kind=kind,
-                # Words as written, so that "XVI." stays one word whatever the tokenizer made of it.
                 words=words,
                 genitive=has_morph and "Gen" in ent[-1].morph.get("Case", []),
                 position=genitive_position(
@@ -77,7 +77,7 @@ class Canonical:
                     self.lexicon,
                 ),
             )
-            for ent, kind, words in zip(ents, kinds, (text.split() for text in texts), strict=True)
+            for ent, kind, words in zip(ents, kinds, words_of, strict=True)
         ]
         canonical = resolve(mentions, self.lexicon)
         fine = [
