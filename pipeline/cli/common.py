@@ -17,7 +17,7 @@ ModelOption = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help="'fast' (the default) or 'accurate' (needs `pip install 'de-entities[accurate]'`), another model "
+        help="'fast' (the default) or 'accurate' (needs `pip install 'de-entities\\[accurate]'`), another model "
         "in models/, an installed spaCy pipeline such as de_core_news_sm, or a path.",
     ),
 ]

@@ -22,7 +22,7 @@ def wordlists_cli(
         Optional[list[str]], typer.Option("--locale", help="A faker locale for person names (repeat). Default: 12.")
     ] = None,
 ) -> None:
-    """Export the place (GeoNames) and person (faker) word lists; needs `pip install 'de-entities[wordlists]'`.
+    """Export the place (GeoNames) and person (faker) word lists; needs `pip install 'de-entities\\[wordlists]'`.
 
     A model reads the lists when it is loaded, so retrain the fast model after changing them.
     """
