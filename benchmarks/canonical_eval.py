@@ -34,6 +34,7 @@ def main() -> None:
         for error in errors:
             print(
                 f"{error['article']:>18}  {error['mention']!r:>24} expected {error['expected']!r}, got {error['got']!r}"
+                + (" (corpus)" if error.get("stage") == "corpus" else "")
             )
 
 

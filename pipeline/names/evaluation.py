@@ -3,9 +3,13 @@
 Each gold line is one short article: its text and its mentions in order, each as
 `[surface, label, fine type, expected canonical]` and optionally a fifth item, a dict with
 `model` (the fine type a model gave the mention, when it differs from the gold one: the doc is built with it,
-so the stage has to repair it) and `corpus` (the expected canonical name after corpus-wide resolution, when
-it differs from the article's). Docs are built by hand with exactly those entities, so the score measures the
-post-NER stages alone, not the NER model.
+so the stage has to repair it), `model_text` (the span the model gave, when it differs from the surface: it
+starts at the same character and may run over a line break or take in a full stop; an empty `model_text`
+means the model gave no span of its own here, so the mention can only come out of a split) and `corpus` (the
+expected canonical name after corpus-wide resolution, when it differs from the article's). Docs are built by
+hand with exactly those entities, so the score measures the post-NER stages alone, not the NER model.
+Predicted entities are matched to gold mentions by their first character; a gold mention with no predicted
+entity starting there counts as wrong.
 
 - Canonical names: accuracy over all mentions; precision over the mentions the stage changed (how often a
   change was right) and recall over the mentions whose gold canonical differs from their text (how many of
@@ -15,11 +19,15 @@ post-NER stages alone, not the NER model.
   canonical name; predicted: same label and canonical name), compared as sets of pairs.
 - Merges in the corpus: the same over all mention pairs of the whole gold set, with the corpus identity.
 - Split entities: gold entities whose mentions end up in more than one row, per article and in the corpus.
+- Rows per entity: the rows of the predicted entity table per gold entity, summed over the articles and over
+  the corpus (1.0 is one row per real-world thing; more means splits, less means false merges).
+- Unclean canonical names: predicted names with a quote mark, a bracket or a line break.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import combinations
@@ -33,6 +41,9 @@ from .identity import resolve_corpus
 from .lexicon import load_lexicon
 
 Key = tuple[str, str]  # (label, canonical name)
+MISSING: Key = ("", "")  # a gold mention with no predicted entity starting at its first character
+# Quote marks (straight, German, English, guillemets), brackets and line breaks have no place in a name.
+UNCLEAN_RE = re.compile("[\"'\u201a\u201e\u2018\u2019\u201c\u201d\u00ab\u00bb\u2039\u203a()\\[\\]{}\n]")
 # Maps each article's entity keys to corpus identities; the default keeps them as they are.
 CorpusResolver = Callable[[list[list[Key]]], dict[Key, Key]]
 
@@ -41,29 +52,55 @@ def mention_extra(mention: list[Any]) -> dict[str, str]:
     return mention[4] if len(mention) > 4 else {}
 
 
-def gold_doc(nlp: Language, item: dict[str, Any]) -> Doc:
-    """A doc with exactly the gold mentions as entities, labelled with the model's type where one is given."""
-    doc = nlp.make_doc(item["text"])
-    spans = []
+def gold_starts(item: dict[str, Any]) -> list[int]:
+    """The first character of each gold mention in the article's text."""
+    starts = []
     pos = 0
     for mention in item["mentions"]:
-        surface, fine = mention[0], mention[2]
-        fine = mention_extra(mention).get("model", fine)
+        surface = mention[0]
         start = item["text"].index(surface, pos)
         pos = start + len(surface)
-        span = doc.char_span(start, pos, label=fine, alignment_mode="expand")
+        starts.append(start)
+    return starts
+
+
+def gold_doc(nlp: Language, item: dict[str, Any]) -> Doc:
+    """A doc with the gold mentions as entities, labelled with the model's type and spanning the model's text
+    where the gold line gives them."""
+    doc = nlp.make_doc(item["text"])
+    spans = []
+    for mention, start in zip(item["mentions"], gold_starts(item), strict=True):
+        extra = mention_extra(mention)
+        fine = extra.get("model", mention[2])
+        text = extra.get("model_text", mention[0])
+        if not text:
+            continue  # no span of the model's own: the mention comes out of a split of another one
+        if item["text"][start : start + len(text)] != text:
+            raise ValueError(f"model_text {text!r} does not start where {mention[0]!r} does in {item['id']}")
+        span = doc.char_span(start, start + len(text), label=fine, alignment_mode="expand")
         if span is None:
-            raise ValueError(f"cannot align {surface!r} in {item['id']}")
+            raise ValueError(f"cannot align {text!r} in {item['id']}")
         spans.append(Span(doc, span.start, span.end, label=fine))
     doc.ents = spans
     return doc
 
 
+def predicted_keys(doc: Doc, starts: list[int]) -> list[Key]:
+    """(label, canonical) of the entity that starts at each gold mention's first character, or MISSING."""
+    by_start = {ent.start_char: (ent.label_, ent._.canonical) for ent in doc.ents}
+    return [by_start.get(start, MISSING) for start in starts]
+
+
+def rows(keys: list[Key]) -> int:
+    return len({key for key in keys if key != MISSING})
+
+
 def _pairs(keys: list[Any]) -> set[tuple[int, int]]:
-    """Index pairs that share a key, without the quadratic loop over all pairs."""
+    """Index pairs that share a key, without the quadratic loop over all pairs; MISSING pairs with nothing."""
     by_key: dict[Any, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
-        by_key[key].append(i)
+        if key != MISSING:
+            by_key[key].append(i)
     return {pair for members in by_key.values() for pair in combinations(members, 2)}
 
 
@@ -108,15 +145,18 @@ def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None 
     article_gold: set[tuple[int, int]] = set()
     article_pred: set[tuple[int, int]] = set()
     split_in_articles = 0
+    rows_in_articles = entities_in_articles = unclean = 0
     errors = []
     all_gold: list[Key] = []
     all_pred: list[Key] = []
+    where: list[tuple[str, str]] = []  # (article, surface) of each mention, for the corpus errors
     article_keys: list[list[Key]] = []
     for item in items:
         doc = gold_doc(nlp, item)
         for stage in stages:
             doc = stage(doc)
-        predicted = [(ent.label_, ent._.canonical) for ent in doc.ents]
+        predicted = predicted_keys(doc, gold_starts(item))
+        unclean += sum(1 for ent in doc.ents if UNCLEAN_RE.search(ent._.canonical or ""))
         gold = [(label, canonical) for _, label, _, canonical, *_ in item["mentions"]]
         for mention, p, g in zip(item["mentions"], predicted, gold, strict=True):
             surface = mention[0]
@@ -136,11 +176,17 @@ def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None 
         article_gold |= {(offset + i, offset + j) for i, j in _pairs(gold)}
         article_pred |= {(offset + i, offset + j) for i, j in _pairs(predicted)}
         split_in_articles += _split(gold, predicted)
+        rows_in_articles += rows(predicted)
+        entities_in_articles += rows(gold)
         all_gold.extend((m[1], mention_extra(m).get("corpus", m[3])) for m in item["mentions"])
         all_pred.extend(predicted)
+        where.extend((item["id"], m[0]) for m in item["mentions"])
         article_keys.append(predicted)
     resolved = (corpus or corpus_identity)(article_keys)
     corpus_pred = [resolved.get(key, key) for key in all_pred]
+    for (article, surface), g, p, before in zip(where, all_gold, corpus_pred, all_pred, strict=True):
+        if g[1] != p[1] and p != before:  # the article was right or wrong on its own; the corpus changed it
+            errors.append({"article": article, "mention": surface, "expected": g, "got": p, "stage": "corpus"})
     merge_p, merge_r = prf(article_gold, article_pred)
     corpus_p, corpus_r = prf(_pairs(all_gold), _pairs(corpus_pred))
     return {
@@ -158,5 +204,8 @@ def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None 
         "corpus_merge_recall": corpus_r,
         "split_entities_in_articles": split_in_articles,
         "split_entities_in_corpus": _split(all_gold, corpus_pred),
+        "rows_per_entity_in_articles": ratio(rows_in_articles, entities_in_articles),
+        "rows_per_entity_in_corpus": ratio(rows(corpus_pred), rows(all_gold)),
+        "unclean_canonicals": unclean,
         "errors": errors,
     }
