@@ -94,6 +94,18 @@ class Errors:
         "[E053] Bad encoder option: {reason}. Layers count from 1 to 12 (0 is the embedding output), and the "
         "context is 'sentence' or 'doc'. Check [components.tok2vec.model.embed.features] in the config."
     )
+    E054 = (
+        "[E054] Fine-tuning the encoder needs PyTorch, a training-only extra: "
+        "pip install 'de-entities[{extra}]'. Running a shipped model never needs it."
+    )
+    E055 = (
+        "[E055] The tuned encoder layers at {path} cannot be used: {reason}. Retrain them with "
+        "`de-entities finetune`, or reinstall the model."
+    )
+    E056 = (
+        "[E056] This accurate model runs its tuned encoder layers with onnxruntime, which is not installed: "
+        "pip install 'de-entities[accurate]'."
+    )
     E060 = (
         "[E060] Unknown word list '{name}'. Available: {allowed}. Check `flags` under [nlp.after_creation] in the "
         "model's config."

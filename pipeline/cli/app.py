@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .evaluate import evaluate_cli
+from .finetune import finetune_cli
 from .pretrain import pretrain_cli
 from .report import report_cli
 from .run import run_cli
@@ -23,6 +24,7 @@ app.command("run")(run_cli)
 app.command("show")(show_cli)
 app.command("report")(report_cli)
 app.command("train")(train_cli)
+app.command("finetune")(finetune_cli)
 app.command("silver")(silver_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("vectors")(vectors_cli)

@@ -49,6 +49,13 @@ def train_cli(
             "there (about 15 minutes on 2 cores). Default: a temporary folder."
         ),
     ] = None,
+    tuned_encoder: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Accurate model: the tuned_layers.onnx of `de-entities finetune`, stored inside the trained "
+            "model. Default: the encoder's base layers."
+        ),
+    ] = None,
     silver: Annotated[
         Optional[str],
         typer.Option(
@@ -94,6 +101,7 @@ def train_cli(
             limit=limit,
             max_steps=max_steps,
             feature_cache=feature_cache,
+            tuned_encoder=tuned_encoder,
             silver=None if silver_folder == "none" else Path(silver_folder),
             # A folder of one's own is used whole unless told otherwise.
             silver_parts=silver_parts or (distil["parts"] if silver is None else None),

@@ -101,10 +101,13 @@ def make_tables(nlp: Language, name: str) -> Tables:
 
 @registry.architectures("de_entities.E5Features.v1")
 def make_e5_features(
-    layers: list[int], context: str = "sentence", mix: bool = False
+    layers: list[int], context: str = "sentence", mix: bool = False, tuned: Path | None = None
 ) -> Model[list[Doc], list[Floats2d]]:
-    """Frozen multilingual-e5-small vectors per token: the mean (or, with `mix`, a learned mix) of `layers`."""
-    return E5Features(layers, context=context, mix=mix)
+    """multilingual-e5-small vectors per token: the mean (or, with `mix`, a learned mix) of `layers`.
+
+    `tuned`: an ONNX file of fine-tuned layers, read at initialisation and then kept inside the model.
+    """
+    return E5Features(layers, context=context, mix=mix, tuned=tuned)
 
 
 @registry.architectures("de_entities.FeatureEmbed.v1")

@@ -22,13 +22,15 @@ from spacy.util import load_config
 
 from ..errors import Errors, PipelineError
 from ..nlp.encoder.cache import build_cache
-from ..nlp.encoder.features import use_cache
+from ..nlp.encoder.features import read_tuned, use_cache
 from ..nlp.encoder.features import uses_encoder as encoder_settings
+from ..nlp.encoder.tuned import digest
 from ..nlp.loading import load
 from ..nlp.wordlists import flag_settings
 from ..nlp.wordlists import sources as word_list_sources
 from ..util import CONFIGS_DIR, VERSION
 from .docbins import convert
+from .finetune import TUNED_META
 from .germeval import read_sentences
 from .scoring import evaluate
 from .silver import silver_parts, silver_summary
@@ -60,6 +62,8 @@ class TrainOptions:
     overrides: dict[str, object] = field(default_factory=dict)
     # Folder of encoder features for train and dev (accurate model only): reused when it exists, else built.
     feature_cache: Path | None = None
+    # Tuned encoder layers as ONNX from `de-entities finetune` (accurate model only); None: the base layers.
+    tuned_encoder: Path | None = None
     # Silver data from `de-entities silver` (distillation), its first `silver_parts` parts (None: all), and how
     # many times the gold sentences are repeated beside it so that the silver does not drown them.
     silver: Path | None = None
@@ -75,6 +79,8 @@ def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object
         "paths.init_tok2vec": str(options.init_tok2vec) if options.init_tok2vec else None,
         "system.seed": options.seed,
     }
+    if options.tuned_encoder is not None:
+        overrides["paths.tuned_encoder"] = str(options.tuned_encoder)
     if options.vectors is None:
         overrides["components.tok2vec.model.embed.include_static_vectors"] = False
     if options.limit is not None:
@@ -96,10 +102,11 @@ def spacy_version_range() -> str:
 def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: float, speed: float) -> dict:
     meta = dict(nlp.meta)
     meta.update(json.loads(META_PATH.read_text(encoding="utf-8")))
-    if encoder_settings(nlp.config) is not None:
+    features = encoder_settings(nlp.config)
+    if features is not None:
         extra = json.loads(ENCODER_META_PATH.read_text(encoding="utf-8"))
         meta["description"] = extra["description"]
-        meta["encoder"] = extra["encoder"]
+        meta["encoder"] = {**extra["encoder"], "layers": features["layers"], "tuned": tuned_summary(options)}
         meta["sources"] = [*meta["sources"], *extra["sources"]]
     flags = flag_settings(nlp.config)
     if flags is not None:
@@ -150,6 +157,16 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
     return meta
 
 
+def tuned_summary(options: TrainOptions) -> dict | None:
+    """How the encoder's layers were tuned (the summary `de-entities finetune` writes next to its ONNX file)."""
+    if options.tuned_encoder is None:
+        return None
+    summary_path = options.tuned_encoder.with_name(TUNED_META)
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+    graph = read_tuned(options.tuned_encoder)
+    return {**summary, "file": options.tuned_encoder.name, "bytes": len(graph), "digest": digest(graph)}
+
+
 def gather_training_data(options: TrainOptions, folder: Path) -> int:
     """Fill `folder` with the gold DocBin (`gold_copies` times) and the silver parts; spaCy reads them all.
 
@@ -179,6 +196,15 @@ def silver_note(options: TrainOptions) -> str:
     return f" (x{options.gold_copies}) and {summary['sentences']} silver sentences ({summary['words']} words)"
 
 
+def cache_matches(cache: Path, graph: bytes | None) -> bool:
+    """True if the feature cache at `cache` exists and came from the same encoder layers (tuned or base)."""
+    index = cache / "index.json"
+    if not index.is_file():
+        return False
+    found = json.loads(index.read_text(encoding="utf-8")).get("tuned")
+    return found == (digest(graph) if graph is not None else None)
+
+
 def train(options: TrainOptions) -> dict:
     """Train, evaluate and save the model to `options.output`; returns its meta."""
     with tempfile.TemporaryDirectory(prefix="de-entities-train-") as tmp:
@@ -194,7 +220,8 @@ def train(options: TrainOptions) -> dict:
         try:
             if features is not None:
                 cache = options.feature_cache or work / "features"
-                if not (cache / "index.json").is_file():
+                graph = read_tuned(Path(features["tuned"])) if features.get("tuned") else None
+                if not cache_matches(cache, graph):
                     logger.info("encoding the training and dev sentences once into %s", cache)
                     build_cache(
                         [corpus_dir / "dev.spacy", *sorted((corpus_dir / "train").glob("*.spacy"))],
@@ -202,6 +229,7 @@ def train(options: TrainOptions) -> dict:
                         layers=features["layers"],
                         context=features.get("context", "sentence"),
                         n_procs=1 if options.limit else 2,
+                        graph=graph,
                     )
                 use_cache(cache)
             spacy_train(options.config, work / "out", use_gpu=-1, overrides=overrides)

