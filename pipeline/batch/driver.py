@@ -213,7 +213,7 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
         result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
         if result is not None:
             names.add(result["entities"])
-    identity = resolve_corpus(names.mentions, load_lexicon())
+    identity = resolve_corpus(names.mentions, load_lexicon(), together=names.together, articles=names.articles)
     writers = {
         "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
         "entities": TableWriter(out, "entities", ENTITIES, excel=excel),

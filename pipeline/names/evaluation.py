@@ -127,10 +127,17 @@ def identity(articles: list[list[Key]]) -> dict[Key, Key]:
 
 
 def corpus_identity(articles: list[list[Key]]) -> dict[Key, Key]:
-    """The corpus resolution of the batch run (`identity.resolve_corpus`)."""
-    keys = {key for found in articles for key in found}
-    resolved = resolve_corpus(keys, load_lexicon())
-    return {key: resolved(key) for key in keys}
+    """The corpus resolution of the batch run (`identity.resolve_corpus`), with each name's context: the other
+    entities of its articles, as the batch run's `NameCounts` collects it."""
+    together: dict[Key, set[Key]] = defaultdict(set)
+    counts: dict[Key, int] = defaultdict(int)
+    for found in articles:
+        here = {key for key in found if key != MISSING}
+        for key in here:
+            counts[key] += 1
+            together[key] |= here - {key}
+    resolved = resolve_corpus(counts, load_lexicon(), together=together, articles=counts)
+    return {key: resolved(key) for key in counts}
 
 
 def score_canonical(nlp: Language, path: Path, *, corpus: CorpusResolver | None = None) -> dict[str, Any]:

@@ -4,7 +4,11 @@ Each article resolves its own mentions (`rules.resolve`); an article that says o
 another one says "Barack Obama". After all articles, the distinct (label, canonical name) pairs of the whole
 corpus are resolved here, with the same rules as in an article but over the corpus:
 
-- a surname joins the one full name of a person that ends in it ("Obama" -> "Barack Obama");
+- a surname joins the one full name of a person that ends in it ("Obama" -> "Barack Obama"), unless it is a
+  known first name (a "Karl" in a court report is not the minister "Maria Karl"), and, where the corpus can
+  tell, only when the two share context: some other entity that occurs in their articles and in more than one
+  article of the corpus ("Schneider" beside Bayer Leverkusen is not "Maria Schneider" beside Paris). Where
+  either side has no such entity (a one-line article), the name alone decides;
 - an acronym joins the one longer name of its label whose initials, or the initials of its compound parts,
   it is ("ÖVP" -> "Österreichische Volkspartei");
 - a name without its regnal number joins the one name with it ("Johannes Paul" -> "Johannes Paul II.");
@@ -17,7 +21,7 @@ any number of workers and any engine give the same tables; a rerun that adds art
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
@@ -37,8 +41,26 @@ class CorpusIdentity:
         return self.of.get(key, key)
 
 
-def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
-    """Map every (label, canonical) of the corpus to its corpus identity."""
+def context_of(
+    key: Key, together: Mapping[Key, Collection[Key]], articles: Mapping[Key, int], *, apart: set[Key]
+) -> set[Key]:
+    """The entities `key` occurs with that tell something: those in more than one article, less `apart`."""
+    return {k for k in together.get(key, ()) if articles.get(k, 0) > 1 and k not in apart}
+
+
+def resolve_corpus(
+    keys: Iterable[Key],
+    lexicon: Lexicon,
+    *,
+    together: Mapping[Key, Collection[Key]] | None = None,
+    articles: Mapping[Key, int] | None = None,
+) -> CorpusIdentity:
+    """Map every (label, canonical) of the corpus to its corpus identity.
+
+    `together` gives, for each person's name, the other entities of the articles it occurs in, and `articles`
+    how many articles each entity occurs in (`pipeline.tables.corpus.NameCounts` collects both); without them
+    a surname joins its full name on the names alone.
+    """
     keys = sorted(set(keys))
     identity = CorpusIdentity()
     full: dict[str, set[str]] = {}  # label -> multi-word names
@@ -68,6 +90,8 @@ def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
         if len(name.split()) != 1:
             continue
         if label == "PER":
+            if name in lexicon.first_names:
+                continue  # a first name alone says too little to join a person of another article
             candidates = by_surname.get(name, set())
         elif ACRONYM_RE.match(name):
             # The first letter must match before the costlier test of compound parts: a corpus has many names.
@@ -76,6 +100,13 @@ def resolve_corpus(keys: Iterable[Key], lexicon: Lexicon) -> CorpusIdentity:
         else:
             continue
         targets = {identity((label, n))[1] for n in candidates}
+        if len(targets) == 1 and label == "PER" and together is not None and articles is not None:
+            fulls = {(label, n) for n in candidates}
+            apart = {(label, name), *fulls}
+            own = context_of((label, name), together, articles, apart=apart)
+            theirs = set().union(*(context_of(k, together, articles, apart=apart) for k in fulls))
+            if own and theirs and not own & theirs:
+                continue  # both articles say enough to tell, and they share nothing: another person
         if len(targets) == 1:
             identity.of[(label, name)] = (label, targets.pop())
         elif len(targets) > 1:

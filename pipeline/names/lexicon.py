@@ -48,6 +48,14 @@ class Lexicon:
     genus: dict[str, str] = field(default_factory=dict)  # noun (nominative singular) -> m, f, n
     plurals: frozenset[str] = frozenset()  # nominative plural forms of nouns
     genitives: dict[str, str] = field(default_factory=dict)  # genitive singular form -> nominative
+    # Every form of the common nouns of the noun table: the entries tagged as first names, surnames, proper
+    # names or places are left out, so "Kicker" and "Planeten" are in it and "Gerhard" is not.
+    common: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()  # first names: faker's locales and the noun table's `Vorname`
+    person_names: frozenset[str] = frozenset()  # first and last names (the fast model's `person` list)
+    places: frozenset[str] = frozenset()  # GeoNames cities and countries (the fast model's `place` list)
+    abbreviations: frozenset[str] = frozenset()  # words whose full stop is their own: "Inc.", "Corp.", "Dr."
+    locatives: frozenset[str] = frozenset()  # prepositions before a place, not a club: "in", "nach", "aus"
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -60,12 +68,16 @@ def read_nouns(lexicon: Lexicon) -> None:
     genus: dict[str, str] = {}
     plurals: set[str] = set()
     genitives: dict[str, str] = {}
+    common: set[str] = set()
+    first_names: set[str] = set()
     with open(CSV_FILE_PATH, encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
         col = {name: i for i, name in enumerate(header)}
         plural_cols = [i for name, i in col.items() if name.startswith("nominativ plural")]
         genitive_cols = [i for name, i in col.items() if name.startswith("genitiv singular")]
+        # Columns after `genus ...` hold the forms: "nominativ singular", "dativ plural 2", ...
+        form_cols = [i for name, i in col.items() if name.split(" ")[0].endswith("tiv")]
         for row in reader:
             lemma, gender = row[col["lemma"]], row[col["genus"]]
             if gender in ("m", "f", "n"):
@@ -74,7 +86,14 @@ def read_nouns(lexicon: Lexicon) -> None:
             for i in genitive_cols:
                 if i < len(row) and row[i] and row[i] != lemma:
                     genitives.setdefault(row[i], lemma)
+            tags = set(row[col["pos"]].split(","))
+            if "Vorname" in tags:
+                first_names.add(lemma)
+            elif not tags & PROPER_TAGS:
+                common.update(w for w in (lemma, *(row[i] for i in form_cols if i < len(row))) if w[:1].isupper())
     lexicon.genus, lexicon.plurals, lexicon.genitives = genus, frozenset(plurals - set(genus)), genitives
+    lexicon.common = frozenset(common)
+    lexicon.first_names = lexicon.first_names | first_names
 
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:
@@ -82,7 +101,20 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     return _load_lexicon(folder or lexicon_dir())
 
 
-LEXICON_FILES = ("demonyms.tsv", "aliases.tsv", "determiners.txt", "titles.txt", "word_counts.tsv.gz")
+# Tags of the noun table's entries that are names, not common nouns.
+PROPER_TAGS = frozenset({"Vorname", "Nachname", "Eigenname", "Toponym", "Straßenname"})
+LEXICON_FILES = (
+    "demonyms.tsv",
+    "aliases.tsv",
+    "determiners.txt",
+    "titles.txt",
+    "word_counts.tsv.gz",
+    "first_names.txt.gz",
+    "person_names.txt.gz",
+    "places.txt.gz",
+    "org_words.tsv",
+    "locatives.txt",
+)
 
 
 def lexicon_sources(folder: Path | None = None) -> list[Path]:
@@ -110,5 +142,13 @@ def _parse_lexicon(folder: Path) -> Lexicon:
     lexicon.determiners = frozenset(row[0] for row in _rows(folder / "determiners.txt"))
     lexicon.titles = frozenset(row[0] for row in _rows(folder / "titles.txt"))
     lexicon.counts = {row[0]: int(row[1]) for row in _rows(folder / "word_counts.tsv.gz") if len(row) == 2}
+    lexicon.first_names = frozenset(row[0] for row in _rows(folder / "first_names.txt.gz"))
+    lexicon.person_names = frozenset(row[0] for row in _rows(folder / "person_names.txt.gz"))
+    lexicon.places = frozenset(row[0] for row in _rows(folder / "places.txt.gz"))
+    lexicon.abbreviations = frozenset(
+        [word for word, kind in _rows(folder / "org_words.tsv") if kind == "legal" and word.endswith(".")]
+        + [title for title in lexicon.titles if title.endswith(".")]
+    )
+    lexicon.locatives = frozenset(row[0] for row in _rows(folder / "locatives.txt"))
     read_nouns(lexicon)
     return lexicon

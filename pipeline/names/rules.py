@@ -8,7 +8,11 @@ Each decision rests on evidence, never on blind suffix stripping:
 - an inflected adjective before a noun gets the strong nominative ending of that noun's gender
   (am Schwarzen Meer -> Schwarzes Meer, der Europäischen Union -> Europäische Union), and only if the
   adjective is a frequent lower-case word, so that names like "Zürcher" are left alone;
-- derived words and inhabitant nouns map to their place through the demonym lexicon.
+- derived words and inhabitant nouns map to their place through the demonym lexicon, also behind a compass
+  prefix (ostfranzösisch -> Frankreich), and the -er forms of places to the place (Wülfrather -> Wülfrath);
+- a name is written one way: without quote marks, brackets or a quoted nickname, without a role noun in front
+  (Sängerin Adele -> Adele), with the full stop of an abbreviation or a regnal number and without that of a
+  sentence (Benedikt XVI -> Benedikt XVI., FC Schalke 04. -> FC Schalke 04).
 """
 
 from __future__ import annotations
@@ -24,10 +28,23 @@ ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
 STRONG_NOMINATIVE = {"m": "er", "f": "e", "n": "es", "pl": "e"}
 # An adjective form must be this frequent in lower case to count as an adjective.
 MIN_ADJECTIVE_COUNT = 20
+# A noun in front of a name other than a person's must be this frequent to count as a role noun ("Konzern").
+MIN_ROLE_COUNT = 20
 # A compound's tail must be this frequent to count as a part whose initial an acronym may take.
 MIN_PART_COUNT = 50
 ACRONYM_RE = re.compile(r"^[A-ZÄÖÜ]{2,6}$")
 NUMERAL_RE = re.compile(r"^(?:[IVXLC]+\.?|\d{1,3}\.)$")
+ROMAN_RE = re.compile(r"^[IVXLC]+$")
+# A short form in brackets: one word of letters that starts with a capital and has another (EL, BdB, UEFA).
+SHORT_FORM_RE = re.compile(r"^[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,7}$")
+# Quote marks that open a quoted stretch, and those that close one: straight double, German, English and
+# guillemets in both directions. An apostrophe (' or \u2019) closes a stretch only inside one: elsewhere it
+# marks a genitive (Paris') or belongs to the name (O'Neill).
+OPEN_QUOTES = '"\u201e\u201a\u201c\u2018\u00bb\u00ab\u203a\u2039'
+CLOSE_QUOTES = "\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a'"
+BRACKETS = "()[]{}"
+# Compass prefixes of derived words: "ostfranzösisch" is French, "süddeutsch" German. Longest first.
+COMPASS = ("nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west", "mittel", "zentral")
 
 
 def genitive_base(
@@ -39,6 +56,9 @@ def genitive_base(
     position: bool = False,
     multiword: bool = False,
     label: str = "",
+    known_person: bool = False,
+    agreement: bool = True,
+    prenominal: bool = False,
 ) -> str:
     """The nominative of a name that may carry a genitive ending, decided from evidence.
 
@@ -46,7 +66,11 @@ def genitive_base(
     with it, a shorter form that the corpus knows at all is enough. `position` says the word stands where a
     genitive stands (before a noun, after a noun or `des`). The last word of a multi-word name keeps its -s
     unless the bare form occurs in the article ("Mats Hummels", "Las Vegas"), and a person's name needs the
-    bare form or a genitive position ("Hummels spielte" stays whole).
+    bare form or a genitive position ("Hummels spielte" stays whole). `known_person`: the surname of a person
+    whose first name is a known one ("Gerhard Schröders Rede"), decided as a one-word name, which before a
+    noun (`prenominal`) also loses an -s that the word counts know no better than the bare form ("Heidi Klums
+    Show"; after a noun it may be an apposition: "Sprecherin Judith Rakers"). `agreement`: another word of a
+    multi-word name shows the genitive too (`shows_genitive`).
     """
     if word.endswith(("'", "\u2019")) and len(word) > 2:
         return word[:-1]  # Paris', Klaus': the apostrophe marks a genitive of a name ending in s
@@ -57,14 +81,17 @@ def genitive_base(
         if candidate in seen:
             return candidate
     if multiword and not genitive:
-        # Only a common noun's genitive ("des Weißen Hauses") may lose its -s without the bare form, and only
-        # if the bare noun is at least as frequent ("Haus" is also the genitive of the rare "Hau").
+        # Only a common noun's genitive ("des Weißen Hauses") may lose its -s without the bare form, only if
+        # the bare noun is at least as frequent ("Haus" is also the genitive of the rare "Hau"), and only if the
+        # rest of the name agrees ("General Motors" stays whole).
         noun = lexicon.genitives.get(word)
-        if label == "PER" or noun not in candidates or lexicon.count(noun) < lexicon.count(word):
+        if label == "PER" or not agreement or noun not in candidates or lexicon.count(noun) < lexicon.count(word):
             return word
         return noun
     if label == "PER" and not (position or genitive):
         return word
+    if known_person and prenominal and lexicon.count(word) <= lexicon.count(word[:-1]):
+        return word[:-1]
     # The corpus decides: "Putin" is more frequent than "Putins", but "Han" is rarer than "Hans".
     count = 0 if genitive else lexicon.count(word)
     supported = [
@@ -106,20 +133,148 @@ def noun_gender(noun: str, lexicon: Lexicon) -> str | None:
     return None
 
 
-def adjective_nominative(word: str, gender: str, lexicon: Lexicon) -> str:
-    """`Schwarzen` before a neuter noun -> `Schwarzes`; an unknown word is returned unchanged."""
+def adjective_stem(word: str, lexicon: Lexicon) -> str | None:
+    """The stem of `word` if it is an inflected adjective, else None.
+
+    The word counts tell: the lower-case forms of the stem (-e, -en, -er, -es, -em) occur often enough, and
+    either three of them do, or two including the word's own and the -e form. So "Schwarzen", "Europäischen",
+    "Norddeutsche" are adjectives, and "Werder" (werde, werden: a verb) and "Unter" (unten, unter) are not.
+    """
     for ending in ADJECTIVE_ENDINGS:
         if word.endswith(ending) and len(word) > len(ending) + 2:
-            stem = word[: -len(ending)]
-            if sum(lexicon.count(stem.lower() + e) for e in ADJECTIVE_ENDINGS) >= MIN_ADJECTIVE_COUNT:
-                return stem + STRONG_NOMINATIVE[gender]
-            return word
-    return word
+            stem = word[: -len(ending)].lower()
+            counts = {e: lexicon.count(stem + e) for e in ADJECTIVE_ENDINGS}
+            forms = sum(1 for c in counts.values() if c)
+            attested = forms >= 3 or (forms == 2 and counts[ending] > 0 and counts["e"] > 0)
+            return word[: -len(ending)] if attested and sum(counts.values()) >= MIN_ADJECTIVE_COUNT else None
+    return None
+
+
+def adjective_nominative(word: str, gender: str, lexicon: Lexicon) -> str:
+    """`Schwarzen` before a neuter noun -> `Schwarzes`; a word that is no adjective is returned unchanged."""
+    stem = adjective_stem(word, lexicon)
+    return stem + STRONG_NOMINATIVE[gender] if stem else word
+
+
+def shows_genitive(words: list[str], before: str, lexicon: Lexicon) -> bool:
+    """Whether a multi-word name is in the genitive by more than its last word's -s: it follows "des" or
+    "eines", or an inflected adjective in it ends in -en ("des Weißen Hauses"; not "General Motors")."""
+    if before in ("des", "eines"):
+        return True
+    return any(w[:1].isupper() and w.endswith("en") and adjective_stem(w, lexicon) for w in words[:-1])
 
 
 def is_numeral(word: str) -> bool:
     """A regnal number or ordinal that belongs to a name: "II.", "XVI.", "2."."""
     return bool(NUMERAL_RE.match(word))
+
+
+def is_short_form(word: str) -> bool:
+    """A word that can be a bracketed short form: letters only, two capitals at least ("EL", "BdB", "UEFA")."""
+    return bool(SHORT_FORM_RE.match(word)) and sum(ch.isupper() for ch in word) >= 2
+
+
+def clean_words(words: list[str], *, label: str) -> tuple[list[str], str]:
+    """A mention's words without quote marks and brackets, and the short form in brackets at its end, if any.
+
+    A quoted stretch after a person's first word is a nickname and goes ("Franz „Kaiser“ Beckenbauer" ->
+    Franz Beckenbauer), also when the model's span ends inside it ("Oliver „Titan"); in other names the
+    quoted words stay and only lose their marks ("„NATO Response Force“"). A short form in brackets at the
+    end is returned apart ("Bund für Umwelt und Naturschutz Deutschland (BUND)"); other bracketed words lose
+    the brackets ("Frankfurt (Oder)" -> Frankfurt Oder).
+    """
+    short = ""
+    if len(words) > 1 and words[-1][:1] == "(" and words[-1][-1:] == ")" and is_short_form(words[-1][1:-1]):
+        short, words = words[-1][1:-1], words[:-1]
+    kept: list[str] = []
+    quoted = False
+    for word in words:
+        opens = not quoted and (word[:1] in OPEN_QUOTES or (word[:1] == "'" and len(word) > 1))
+        inside = quoted or opens
+        bare = word.strip(OPEN_QUOTES + CLOSE_QUOTES if inside else OPEN_QUOTES).strip(BRACKETS)
+        if inside:
+            # A stretch ends at a word that closes it, or that opens and closes it: „Kaiser“.
+            body = word[1:] if opens else word
+            quoted = not (body and body[-1] in CLOSE_QUOTES)
+        nickname = inside and label == "PER" and bool(kept)
+        if bare and not nickname:
+            kept.append(bare)
+    if kept:
+        kept[0] = kept[0].lstrip(".,;:")  # a stray sign the tokenizer left in front: ".Austal"
+    kept = [w for w in kept if w]
+    if not kept:
+        kept = [w.strip(OPEN_QUOTES + CLOSE_QUOTES + BRACKETS) or w for w in words]
+    return kept, short
+
+
+def owns_full_stop(word: str, lexicon: Lexicon) -> bool:
+    """Whether the full stop at the end of `word` is its own: a regnal number (XVI.), an abbreviation of the
+    word lists (Inc., Dr.), an initial (S.) or a word with inner stops (e.V., U.S.)."""
+    stem = word[:-1]
+    return (
+        bool(ROMAN_RE.match(stem))
+        or word in lexicon.abbreviations
+        or (len(stem) == 1 and stem.isalpha())
+        or "." in stem
+    )
+
+
+def full_stops(words: list[str], *, label: str, lexicon: Lexicon) -> list[str]:
+    """The last word with its own full stop and without a sentence's: one spelling for one name.
+
+    "FC Schalke 04." at the end of a sentence is FC Schalke 04; "Benedikt XVI" (a person's regnal number, which
+    German writes with a stop) is Benedikt XVI.; "Google Inc" is Google Inc., as the abbreviation list writes it.
+    """
+    last = words[-1]
+    if last.endswith(".") and len(last) > 1 and not owns_full_stop(last, lexicon):
+        last = last[:-1]
+    elif len(words) > 1 and ((label == "PER" and ROMAN_RE.match(last)) or last + "." in lexicon.abbreviations):
+        last += "."
+    return [*words[:-1], last]
+
+
+def is_common_noun(word: str, lexicon: Lexicon) -> bool:
+    """A common noun of the noun table in any form, also as the last part of a compound ("Löwen-Keeper",
+    "Bundestrainer"); a word of the name lists is none ("Kaiser" and "Bayer" are surnames too), nor is an
+    inflected adjective ("Schwarzen", which the table has as a noun too)."""
+    if not word[:1].isupper() or word in lexicon.first_names or word in lexicon.person_names:
+        return False
+    if adjective_stem(word, lexicon):
+        return False
+    head = word.rsplit("-", 1)[-1]
+    if head[:1].upper() + head[1:] in lexicon.common:
+        return True
+    return any(word[i:].capitalize() in lexicon.common for i in range(1, len(word) - 3))
+
+
+def strip_role_noun(words: list[str], *, label: str, lexicon: Lexicon, named: set[tuple[str, str]]) -> list[str]:
+    """A name without the common noun in front of it: "Sängerin Adele" -> Adele, "Planeten Mars" -> Mars.
+
+    The rest must be a name: for a person, its first word is a first name or surname of the word lists; for
+    other names, the noun is a frequent word (not a rare one such as "Borussia") and the rest is a name of the
+    article with the same label (`named`: "Konzern Siemens" beside "Siemens-Chef"), or a place of the word
+    list that is no common noun when the whole is none. A regnal name keeps its title ("Kaiser Wilhelm II."),
+    and a noun that is itself a place stays ("Bad Homburg").
+    """
+    if len(words) < 2 or not words[1][:1].isupper() or not is_common_noun(words[0], lexicon):
+        return words
+    rest = words[1:]
+    if any(is_numeral(w) for w in rest):
+        return words
+    remainder = " ".join(rest)
+    if label == "PER":
+        evidence = rest[0] in lexicon.person_names or rest[0] in lexicon.first_names or (label, remainder) in named
+    elif words[0] in lexicon.places or lexicon.count(words[0]) < MIN_ROLE_COUNT:
+        evidence = False
+    else:
+        whole = " ".join(words)
+        evidence = (label, remainder) in named or (
+            label == "LOC"
+            and remainder in lexicon.places
+            and whole not in lexicon.places
+            and remainder not in lexicon.common
+        )
+    return rest if evidence else words
 
 
 def base_name(
@@ -130,8 +285,16 @@ def base_name(
     label: str,
     genitive: bool = False,
     position: bool = False,
+    before: str = "",
+    named: set[tuple[str, str]] | None = None,
+    prenominal: bool = False,
 ) -> str:
-    """The canonical base form of a name mention given as words."""
+    """The canonical base form of a name mention given as words (`clean_words` done).
+
+    `before` is the word before the mention in lower case, `prenominal` says a noun follows it; `named`
+    holds the (label, text) of the article's name mentions and the heads of its part mentions, the evidence
+    that a role noun's rest is a name.
+    """
     while len(words) > 1 and words[0] in lexicon.determiners:
         words = words[1:]
     if len(words) > 1 and words[-1] in ("'", "\u2019"):
@@ -139,25 +302,43 @@ def base_name(
     if label == "PER":
         while len(words) > 1 and words[0] in lexicon.titles:
             words = words[1:]
+    words = strip_role_noun(words, label=label, lexicon=lexicon, named=named or set())
+    words = full_stops(words, label=label, lexicon=lexicon)
     if is_numeral(words[-1]):
         return " ".join(words)  # "Johannes Paul II.", "Benedikt XVI.": nothing to strip
+    known_person = label == "PER" and len(words) > 1 and words[0] in lexicon.first_names
     last = genitive_base(
         words[-1],
         seen=seen,
         lexicon=lexicon,
         genitive=genitive,
         position=position,
-        multiword=len(words) > 1,
+        multiword=len(words) > 1 and not known_person,
         label=label,
+        known_person=known_person,
+        agreement=shows_genitive(words, before, lexicon),
+        prenominal=prenominal,
     )
     words = [*words[:-1], last]
     if label != "PER" and len(words) > 1:
-        gender = noun_gender(last, lexicon)
-        if gender:
-            words = [adjective_nominative(w, gender, lexicon) if w[:1].isupper() else w for w in words[:-1]] + [last]
+        words = inflect_head(words, lexicon)
     name = " ".join(words)
     alias = lexicon.aliases.get(name)
     return alias.base if alias else name
+
+
+def inflect_head(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The adjectives of a name's head phrase in the strong nominative of its noun: "Schwarzen Meer" ->
+    Schwarzes Meer. The head phrase ends before the first lower-case word: in "Partei der Europäischen
+    Linken" it is "Partei", and the genitive attribute after it keeps its endings."""
+    end = next((i for i, w in enumerate(words) if not w[:1].isupper()), len(words))
+    if end < 2:
+        return words
+    gender = noun_gender(words[end - 1], lexicon)
+    if not gender:
+        return words
+    head = [adjective_nominative(w, gender, lexicon) for w in words[: end - 1]]
+    return [*head, *words[end - 1 :]]
 
 
 def _inflected_lookup(word: str, endings: tuple[str, ...], table: dict[str, Place]) -> Place | None:
@@ -170,12 +351,49 @@ def _inflected_lookup(word: str, endings: tuple[str, ...], table: dict[str, Plac
     return None
 
 
-def derived_base(text: str, lexicon: Lexicon) -> tuple[str, str] | None:
-    """The place a derived word refers to: `belarussische` -> (Belarus, LOC); None if unknown."""
+ADJECTIVE_FORMS = ("", "e", "en", "em", "er", "es")
+INHABITANT_FORMS = ("", "n", "en", "s", "in", "innen")
+
+
+def derived_base(text: str, lexicon: Lexicon, *, places: set[str] | None = None) -> tuple[str, str] | None:
+    """The place a derived word refers to: `belarussische` -> (Belarus, LOC); None if unknown.
+
+    The demonym list decides, also behind a compass prefix ("ostfranzösischen" -> Frankreich, unless the list
+    has the prefixed form: "südafrikanisch" -> Südafrika). Given `places` (the article's place names; the
+    word list of places is asked too), the -er form of a place is that place: "Wülfrather" -> Wülfrath,
+    "Dürener" -> Düren, "New Yorker" -> New York.
+    """
     word = text.strip()
-    place = _inflected_lookup(word.lower(), ("", "e", "en", "em", "er", "es"), lexicon.derived)
-    place = place or _inflected_lookup(word, ("", "n", "en", "s", "in", "innen"), lexicon.inhabitants)
-    return (place.base, place.label) if place else None
+    place = _inflected_lookup(word.lower(), ADJECTIVE_FORMS, lexicon.derived)
+    place = place or _inflected_lookup(word, INHABITANT_FORMS, lexicon.inhabitants)
+    if place is None:
+        lower = word.lower()
+        prefix = next((p for p in COMPASS if lower.startswith(p) and len(lower) > len(p) + 3), "")
+        if prefix:
+            place = _inflected_lookup(lower[len(prefix) :].lstrip("-"), ADJECTIVE_FORMS, lexicon.derived)
+    if place is not None:
+        return place.base, place.label
+    if places is not None:
+        found = place_of_er_form(word, lexicon, places)
+        if found:
+            return found, "LOC"
+    return None
+
+
+def place_of_er_form(word: str, lexicon: Lexicon, places: set[str]) -> str | None:
+    """The place whose -er form `word` is, if the article or the word list of places knows it: Wülfrath(er),
+    Schalke(r), Düren(er), Bremen (Bremer), Dresden (Dresdner), Sauerland (Sauerländer)."""
+    if not word[:1].isupper() or not word.endswith("er") or len(word) < 5:
+        return None
+    stem = word[:-2]
+    candidates = [stem, word[:-1], stem + "en"]
+    if word.endswith("ner"):
+        candidates.append(word[:-3] + "en")
+    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u")):
+        i = stem.rfind(umlaut)
+        if i >= 0:
+            candidates.append(stem[:i] + plain + stem[i + 1 :])
+    return next((c for c in candidates if c in places or c in lexicon.places), None)
 
 
 def part_base(text: str, lexicon: Lexicon) -> str | None:
@@ -254,6 +472,10 @@ class Mention:
     position: bool = False  # the mention stands where a genitive does (see `genitive_position`)
     model_label: str = ""  # the label the model gave; `label` is the one decided for the article
     label_source: str = "model"  # model, article (decided from the article's mentions) or lexicon
+    before: str = ""  # the word before the mention, in lower case
+    prenominal: bool = False  # a noun follows the mention: "Heidi Klums Show"
+    short_of: int = -1  # the index of the mention this one follows in brackets: "Europäische Linke (EL)"
+    short_form: str = ""  # a short form in brackets at the end of this mention's own span
 
     def __post_init__(self) -> None:
         self.model_label = self.model_label or self.label
@@ -267,8 +489,13 @@ def resolve(mentions: list[Mention], lexicon: Lexicon) -> list[str]:
     """
     seen = {word for m in mentions if m.kind == "name" for word in m.words if not word.endswith("s")}
     seen |= {m.text for m in mentions if m.kind == "name" and not m.text.endswith("s")}
+    named = {(m.label, m.text) for m in mentions if m.kind == "name"}
+    named |= {(m.label, m.text.split("-")[0]) for m in mentions if m.kind == "part"}
+    places = {m.text for m in mentions if m.kind == "name" and m.label == "LOC"}
     for m in mentions:
-        set_base(m, seen, lexicon)
+        set_base(m, seen, lexicon, named=named, places=places)
+    link_short_forms(mentions, lexicon)
+    relabel_clubs(mentions, lexicon)
     relabel_parts(mentions, lexicon)
     relabel_persons(mentions, seen, lexicon)
     canonical = merge_aliases(mentions, lexicon)
@@ -277,7 +504,14 @@ def resolve(mentions: list[Mention], lexicon: Lexicon) -> list[str]:
     return canonical
 
 
-def set_base(m: Mention, seen: set[str], lexicon: Lexicon) -> None:
+def set_base(
+    m: Mention,
+    seen: set[str],
+    lexicon: Lexicon,
+    *,
+    named: set[tuple[str, str]] | None = None,
+    places: set[str] | None = None,
+) -> None:
     m.base = m.text
     if m.kind == "name":
         # A demonym tagged as a name ("Belarussen" as LOC, "Dortmunder" as ORG) still means its place: the
@@ -286,19 +520,79 @@ def set_base(m: Mention, seen: set[str], lexicon: Lexicon) -> None:
         if found and found[0] != m.text:
             m.kind, m.base, m.label, m.label_source = "derived", found[0], found[1], "lexicon"
             return
-        m.base = base_name(m.words, seen=seen, lexicon=lexicon, label=m.label, genitive=m.genitive, position=m.position)
+        m.base = base_name(
+            m.words,
+            seen=seen,
+            lexicon=lexicon,
+            label=m.label,
+            genitive=m.genitive,
+            position=m.position,
+            before=m.before,
+            named=named,
+            prenominal=m.prenominal,
+        )
     elif m.kind == "derived":
-        found = derived_base(m.text, lexicon)
+        found = derived_base(m.text, lexicon, places=places or set())
         if found:
             m.base = found[0]
     else:
         m.base = part_base(m.text, lexicon) or m.text
 
 
+def link_short_forms(mentions: list[Mention], lexicon: Lexicon) -> None:
+    """A short form in brackets right after a name is that name, also where its letters are not the name's
+    initials ("Europäische Fußball-Union (UEFA)", "Partei der Europäischen Linken (EL)"); so is every other
+    mention of it in the article, and every compound it heads ("EL-Vorstand"). It takes the name's label.
+
+    Not after a person (a party: "Franz Josef Jung (CDU)"), and after a place only when it abbreviates it
+    ("Berlin (Reuters)" and "Pfaffenhofen (PK)" are datelines with an agency).
+    """
+    longs: dict[str, Mention] = {}
+    for m in mentions:
+        if m.short_form and m.kind == "name":
+            long, short = m, m.short_form
+        elif m.short_of >= 0 and m.label != "PER" and is_short_form(m.text):
+            long, short = mentions[m.short_of], m.text
+        else:
+            continue
+        if long.kind != "name" or long.label == "PER":
+            continue
+        if long.label == "LOC" and not is_acronym_of(short, long.base, lexicon):
+            continue
+        longs.setdefault(short, long)
+    for m in mentions:
+        target = longs.get(m.base)
+        if target is None or target is m or m.kind == "derived":
+            continue
+        m.base = target.base
+        if m.label != target.label:
+            m.label, m.label_source = target.label, "article"
+
+
+def relabel_clubs(mentions: list[Mention], lexicon: Lexicon) -> None:
+    """A place name alone in an article that names a club after it is the club: "Schalke" and "die Bayern"
+    beside "FC Schalke 04" and "FC Bayern München" are organisations. Only where exactly one organisation
+    name of the article has the word, only in its bare form, and not after a preposition of place ("in
+    Bayern" stays the state: `data/lexicon/locatives.txt`)."""
+    clubs = {m.base for m in mentions if m.kind == "name" and m.label == "ORG" and len(m.base.split()) > 1}
+    if not clubs:
+        return
+    for m in mentions:
+        if m.kind != "name" or m.label != "LOC" or len(m.words) != 1 or m.text != m.base:
+            continue
+        if m.before in lexicon.locatives:
+            continue
+        if len({c for c in clubs if m.base in c.split()}) == 1:
+            m.label, m.label_source = "ORG", "article"
+
+
 def relabel_parts(mentions: list[Mention], lexicon: Lexicon) -> None:
     """A compound tagged as a name whose head is a name of the article and whose tail is a common noun
     ("Kreml-Erklärung" beside "Kreml") is a part mention of that name."""
-    named = {m.base: m.label for m in mentions if m.kind == "name" and "-" not in m.text}
+    named: dict[str, str] = {}
+    for m in mentions:
+        if m.kind == "name" and "-" not in m.text:
+            named.setdefault(m.base, m.label)  # a head with two labels: the earliest, as ties go in `vote_labels`
     for m in mentions:
         if m.kind != "name" or len(m.words) != 1 or m.text.count("-") != 1:
             continue
@@ -373,6 +667,9 @@ def merge_aliases(mentions: list[Mention], lexicon: Lexicon | None = None) -> li
             # A surname joins the one full name that ends in it; with two (Hans and Eva Müller, George Bush
             # and George W. Bush) it joins none.
             fulls = {find(k) for k in names if k[0] == "PER" and len(k[1].split()) > 1 and surname(k[1]) == base}
+            if not fulls:
+                # A first name alone joins the one full name it opens: "Boris" beside "Boris Becker".
+                fulls = {find(k) for k in names if k[0] == "PER" and len(k[1].split()) > 1 and k[1].split()[0] == base}
             if len(fulls) == 1:
                 parent[find((label, base))] = fulls.pop()
         elif label != "PER" and ACRONYM_RE.match(base):

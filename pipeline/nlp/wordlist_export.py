@@ -55,15 +55,21 @@ def places(min_population: int) -> frozenset[str]:
     return frozenset(name for name in names if is_latin_name(name))
 
 
-def person_names(locales: Iterable[str]) -> frozenset[str]:
-    """First and last names of the faker locales `locales`."""
+FIRST_NAME_ATTRS = ("first_names", "first_names_male", "first_names_female")
+# The canonical stage's list of first names (`pipeline.names.lexicon`); not a flag of the model.
+FIRST_NAMES_FILE = "first_names.txt.gz"
+
+
+def person_names(locales: Iterable[str], *, attrs: Iterable[str] = (*FIRST_NAME_ATTRS, "last_names")) -> frozenset[str]:
+    """First and last names (or the names of `attrs`) of the faker locales `locales`."""
+    attrs = tuple(attrs)
     names: set[str] = set()
     for locale in locales:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ModuleNotFoundError as err:
             raise PipelineError(Errors.E062.format(value=locale, allowed="faker's person locales")) from err
-        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
+        for attr in attrs:
             # A tuple of names, or a dict of name -> weight.
             names.update(getattr(provider, attr, ()))
     return frozenset(name for name in names if is_latin_name(name))
@@ -105,4 +111,15 @@ def export_word_lists(
     }
     for name, (words, header) in lists.items():
         write_list(folder / SHIPPED_LISTS[name], words, header)
+    first = person_names(locales, attrs=FIRST_NAME_ATTRS)
+    write_list(
+        folder / FIRST_NAMES_FILE,
+        first,
+        [
+            f"First names of the faker locales {', '.join(locales)}, for the canonical stage: a first name used",
+            "alone joins a full name only in its own article. faker "
+            f"{version('faker')} (Daniele Faraglia and contributors), MIT.",
+            "Exported by `de-entities wordlists`.",
+        ],
+    )
     return {name: len(words) for name, (words, _) in lists.items()}

@@ -94,21 +94,35 @@ class Cooccurrence:
         return table.sort_values(order, ascending=[False, False, True, True], ignore_index=True)
 
 
+# The other entities kept per person's name as its context across the corpus: enough to find a shared one.
+MAX_TOGETHER = 500
+
+
 class NameCounts:
     """How often each article-level entity (label, canonical name) occurs: mentions and articles.
 
-    The first pass of the corpus tables collects these; the corpus identity is resolved from their keys.
+    The first pass of the corpus tables collects these; the corpus identity is resolved from their keys. For a
+    person's name it also keeps the other entities of its articles (`together`), the context that a merge
+    across articles asks for (`pipeline.names.identity.resolve_corpus`).
     """
 
     def __init__(self) -> None:
         self.mentions: Counter[tuple[str, str]] = Counter()
         self.articles: Counter[tuple[str, str]] = Counter()
+        self.together: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
     def add(self, entities: Iterable[Row]) -> None:
+        keys = set()
         for e in entities:
             key = (e["label"], e["canonical"])
             self.mentions[key] += e["mentions"]
             self.articles[key] += 1
+            keys.add(key)
+        for key in keys:
+            if key[0] == "PER":
+                together = self.together.setdefault(key, set())
+                if len(together) < MAX_TOGETHER:
+                    together.update(keys - {key})
 
     def aliases(self, corpus_of: Callable[[tuple[str, str]], tuple[str, str]], ids: IdOf) -> list[Row]:
         """One row per corpus entity and article-level name it appears under (its own name included)."""

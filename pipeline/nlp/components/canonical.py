@@ -6,16 +6,33 @@ The stage may also change a label and a type: mentions that end with one canonic
 demonym tagged as a name becomes a derived mention. The entity then keeps the model's label in
 `ent._.model_label` and says who decided in `ent._.label_source` (`model`, `article` or `lexicon`).
 The decisions are in `pipeline.names.rules`, the word lists in `data/lexicon/`.
+
+The stage reads a little of the text around each entity, which the rules cannot see: it cuts an entity at a
+line break (no mention runs over a paragraph break), joins a first name to the surname that follows a quoted
+nickname ("Franz „Kaiser“ Beckenbauer", tagged as "Franz" and "Beckenbauer"), and marks a short form in
+brackets right after a name ("Europäische Fußball-Union (UEFA)").
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...labels import COARSE_OF_BASE, FINE_OF_COARSE, KINDS, kind_of
 from ...names.lexicon import Lexicon, load_lexicon
-from ...names.rules import Mention, genitive_position, resolve
+from ...names.rules import CLOSE_QUOTES, OPEN_QUOTES, Mention, clean_words, genitive_position, is_noun, resolve
+
+# Between two parts of a person's name: a quoted nickname of up to four words ("„Kaiser“", "'Tiger'").
+NICKNAME_GAP_RE = re.compile(
+    rf"^\s*[{OPEN_QUOTES}']\s*[^\s{OPEN_QUOTES}{CLOSE_QUOTES}]+(?:\s+[^\s{OPEN_QUOTES}{CLOSE_QUOTES}]+){{0,3}}"
+    rf"\s*[{CLOSE_QUOTES}]\s*$"
+)
+# After a span that ends inside a quoted nickname ("Oliver „Titan"): the rest of it, then the surname.
+NICKNAME_REST_RE = re.compile(rf"^[^\n{OPEN_QUOTES}{CLOSE_QUOTES}]{{0,40}}?[{CLOSE_QUOTES}]\s+([A-ZÄÖÜ][\w-]+)")
+# Between a name and its short form: an opening bracket, maybe after the name's closing quote.
+BRACKET_GAP_RE = re.compile(rf"^[\s{CLOSE_QUOTES}]*\($")
 
 
 def ensure_extensions() -> None:
@@ -58,10 +75,19 @@ class Canonical:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
+        split = self.split_at_breaks(doc, ents)
+        if split is not None:
+            doc.ents = ents = [span for span, _ in split]
+            for ent, (_, piece_type) in zip(ents, split, strict=True):
+                ent._.fine_type = piece_type
         # Looked up once per entity: each `ent._` and `ent.text` builds a new object.
         kinds = [ent._.kind for ent in ents]
+        texts = [ent.text for ent in ents]
         # Words as written, so that "XVI." stays one word whatever the tokenizer made of it.
-        words_of = [ent.text.split() for ent in ents]
+        cleaned = [clean_words(text.split(), label=ent.label_) for ent, text in zip(ents, texts, strict=True)]
+        words_of = [found[0] for found in cleaned]
+        shorts = [found[1] for found in cleaned]
+        join_nicknames(doc, ents, texts, words_of)
         # A model without a morphologizer gives no case; the genitive is then found from the words alone.
         has_morph = doc.has_annotation("MORPH")
         mentions = [
@@ -76,8 +102,12 @@ class Canonical:
                     doc[ent.end].text if ent.end < len(doc) else "",
                     self.lexicon,
                 ),
+                before=doc[ent.start - 1].lower_ if ent.start > 0 else "",
+                prenominal=ent.end < len(doc) and is_noun(doc[ent.end].text, self.lexicon),
+                short_of=i - 1 if i and follows_in_brackets(doc, ents[i - 1], ent) else -1,
+                short_form=short,
             )
-            for ent, kind, words in zip(ents, kinds, words_of, strict=True)
+            for i, (ent, kind, words, short) in enumerate(zip(ents, kinds, words_of, shorts, strict=True))
         ]
         canonical = resolve(mentions, self.lexicon)
         fine = [
@@ -98,3 +128,67 @@ class Canonical:
             ext.model_label = m.model_label
             ext.label_source = m.label_source
         return doc
+
+    def split_at_breaks(self, doc: Doc, ents: list[Span]) -> list[tuple[Span, str]] | None:
+        """The entities cut at line breaks, each piece with its entity's type; None if none runs over one.
+
+        A title followed by a blank line can end up in one span with the first word of the next paragraph
+        ("Paris\\n\\nDie"), a name at the end of a paragraph with the break ("FC Schalke 04.\\n\\n"). Pieces with
+        no letter or digit, or only a determiner ("Die"), are dropped; the others stay entities of their own.
+        """
+        if not any("\n" in ent.text for ent in ents):
+            return None
+        pieces: list[tuple[Span, str]] = []
+        for ent in ents:
+            fine = ent._.fine_type or ent.label_
+            if "\n" not in ent.text:
+                pieces.append((ent, fine))
+                continue
+            start = ent.start
+            for i in range(ent.start, ent.end + 1):
+                if i < ent.end and "\n" not in doc[i].text:
+                    continue
+                piece = doc[start:i]
+                words = [t.text for t in piece if not t.is_space]
+                if any(ch.isalnum() for w in words for ch in w) and not (
+                    len(words) == 1 and words[0].lower() in self.lexicon.determiners
+                ):
+                    while piece and piece[-1].is_space:
+                        piece = piece[:-1]
+                    pieces.append((Span(doc, piece.start, piece.end, label=ent.label_, kb_id=ent.kb_id), fine))
+                start = i + 1
+        return pieces
+
+
+def join_nicknames(doc: Doc, ents: list[Span], texts: list[str], words_of: list[list[str]]) -> None:
+    """Give both parts of a person's name split by a quoted nickname the whole name, in place.
+
+    "Franz „Kaiser“ Beckenbauer" tagged as "Franz" and "Beckenbauer": both get Franz Beckenbauer. A span that
+    ends inside the nickname ("Oliver „Titan") takes the surname after it, tagged or not.
+    """
+    for i, ent in enumerate(ents):
+        if ent.label_ != "PER":
+            continue
+        nxt = ents[i + 1] if i + 1 < len(ents) and ents[i + 1].label_ == "PER" else None
+        if nxt is not None and NICKNAME_GAP_RE.match(doc.text[ent.end_char : nxt.start_char]):
+            words_of[i] = words_of[i + 1] = [*words_of[i], *words_of[i + 1]]
+            continue
+        text = texts[i]
+        opened = max(text.rfind(q) for q in OPEN_QUOTES)
+        if opened <= 0 or any(q in text[opened + 1 :] for q in CLOSE_QUOTES):
+            continue
+        rest = NICKNAME_REST_RE.match(doc.text[ent.end_char :])
+        if rest is None:
+            continue
+        surname_start = ent.end_char + rest.start(1)
+        if nxt is not None and nxt.start_char == surname_start:
+            words_of[i] = words_of[i + 1] = [*words_of[i], *words_of[i + 1]]
+        else:
+            words_of[i] = [*words_of[i], rest.group(1)]
+
+
+def follows_in_brackets(doc: Doc, previous: Span, ent: Span) -> bool:
+    """Whether `ent` stands alone in brackets right after `previous`: "Europäische Fußball-Union (UEFA)"."""
+    if not BRACKET_GAP_RE.match(doc.text[previous.end_char : ent.start_char]):
+        return False
+    return doc.text[ent.end_char :].lstrip(" ").startswith(")")
