@@ -1,25 +1,42 @@
-# Two entry points, as in the README's quick start: `make run` and `make test`.
+# Entry points, as in the README's quick start: `make run`, `make test` and `make notebook`.
+# Each installs what it needs into .venv, once: running needs the package alone (no extra), the tests add the
+# dev extra (linters, test tools, Dask, the accurate model's encoder ...), the notebook adds Jupyter.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint
+.PHONY: setup setup-test setup-notebook run test lint notebook
 
-$(BIN)/de-entities: pyproject.toml
+$(VENV)/.installed-run: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-setup: $(BIN)/de-entities
+$(VENV)/.installed-notebook: $(VENV)/.installed-run
+	$(BIN)/pip install --quiet -e ".[notebook]"
+	touch $@
+
+setup: $(VENV)/.installed-run
+
+setup-test: $(VENV)/.installed-test
+
+setup-notebook: $(VENV)/.installed-notebook
 
 run: setup
 	$(BIN)/de-entities run data/samples/ --out output/samples
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 	$(BIN)/mypy pipeline
 
 test: lint
 	$(BIN)/pytest
+
+notebook: setup-notebook
+	$(BIN)/jupyter notebook notebooks/explore.ipynb

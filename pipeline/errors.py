@@ -19,6 +19,16 @@ class OutputError(PipelineError):
     exit_code = 2
 
 
+class UsageError(PipelineError):
+    """The command asks for something that cannot be done: an input that does not exist or is of a format that
+    is not read, an unknown model, an output path that is a file, a folder that holds no run.
+
+    Exit code 2, like a usage error of the command line; the run checks for these before it creates anything.
+    """
+
+    exit_code = 2
+
+
 class Errors:
     E001 = (
         "[E001] Could not find the spaCy pipeline '{name}'. It is neither a model shipped in {models_dir} nor an "
@@ -70,8 +80,8 @@ class Errors:
         "Wait for that run to end, stop it, or pass another --out."
     )
     E071 = (
-        "[E071] Could not write {path}: {reason}. Free some space, make the folder writable or pass another "
-        "--out, then run the same command again: every article finished so far is kept."
+        "[E071] Could not write {path}: {reason}. {advice}, then run the same command again: every article "
+        "finished so far is kept."
     )
     E072 = (
         "[E072] {path} exists and does not hold a model that de-entities wrote (no meta.json and config.cfg "
@@ -141,4 +151,29 @@ class Errors:
     E068 = (
         "[E068] The silver folder {path} has {found} parts, not the {parts} asked for. Label more with "
         "`de-entities silver --parts {parts}`, or ask for fewer."
+    )
+    E080 = "[E080] The input {path} does not exist. Check the path (a folder is searched recursively; '-' is stdin)."
+    E081 = (
+        "[E081] {path} is a {suffix} file, which de-entities does not read. It reads {formats}. Convert the file, "
+        "or pass the folder it is in (files of other extensions in a folder are skipped)."
+    )
+    E082 = (
+        "[E082] The output folder {path} is a file{detail}. Pass a folder for --out; it is created if it does "
+        "not exist."
+    )
+    E083 = (
+        "[E083] {path} holds no output of a run (it has no {missing}). Pass the --out folder of a `de-entities "
+        "run`{hint}."
+    )
+    E084 = "[E084] {path} is a folder. Pass a file name for --html, such as article.html."
+    E085 = (
+        "[E085] de-entities stopped on an unexpected error, a bug: {error}. Please report it with the command "
+        "you ran; set DE_ENTITIES_DEBUG=1 to see the traceback."
+    )
+
+
+class Warnings:
+    W001 = (
+        "[W001] Found no articles in {inputs}. de-entities reads {formats}{skipped}. Check the input path, or "
+        "convert the files."
     )

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.tables.output import csv_bytes, neutralise, read_csv, read_table, safe_file_stem, write_csv
 
@@ -80,3 +84,25 @@ def test_read_table_gives_back_every_value_as_it_was(tmp_path: Path, excel: bool
     write_csv(pd.DataFrame({"article_id": values}), tmp_path / "t.csv", excel=excel)
     assert read_table(tmp_path / "t.csv")["article_id"].tolist() == values
     assert not any(cell and cell[0] in "=+-@\t" for cell in read_csv(tmp_path / "t.csv", excel=excel)["article_id"])
+
+
+# Issue 20, point 7: a file name a shell takes as it is, and that gives the ID back.
+
+# Small letters, digits, `_ . -` and `%XX` escapes (capital hex digits); a cut name ends in `~` and a hash.
+SHELL_SAFE = re.compile(r"^([a-z0-9_.-]|%[0-9A-F]{2})+(~[0-9a-f]{16})?$")
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_stems_hold_no_shell_special_character_and_decode_back_to_the_id(article_id: str) -> None:
+    stem = safe_file_stem(article_id)
+    assert SHELL_SAFE.match(stem), stem
+    assert not stem.startswith(("-", "."))
+    if article_id and "~" not in stem:  # only an overlong ID is cut (and ends in a hash)
+        assert unquote(stem, errors="strict") == article_id
+
+
+def test_a_capital_letter_is_an_escape_not_a_history_expansion() -> None:
+    assert safe_file_stem("Artikel-001") == "%41rtikel-001"
+    assert "!" not in safe_file_stem("Merkel") and safe_file_stem("merkel") == "merkel"
+    assert len({safe_file_stem(i).lower() for i in ("Merkel", "merkel", "MERKEL", "mErkel")}) == 4

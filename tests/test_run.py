@@ -109,7 +109,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert cli("run", str(SAMPLE), "--out", str(tmp_path / "ok"), "--quiet").returncode == 0
     assert cli("run", str(SAMPLE)).returncode == 2  # no --out
     assert cli("run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "x")).returncode == 2
-    assert cli("run", str(SAMPLE), "--out", str(tmp_path / "m"), "--model", "no_such_model").returncode == 1
+    assert cli("run", str(SAMPLE), "--out", str(tmp_path / "m"), "--model", "no_such_model").returncode == 2
 
 
 def test_incremental_rerun_and_force(tmp_path: Path, nlp: Language) -> None:

@@ -69,7 +69,7 @@ def test_silver_rerun_labels_nothing_new(silver: Path) -> None:
     assert de_entities(*args, "--workers", "1").returncode == 0
     assert {part.name: part.stat().st_mtime_ns for part in silver.glob("part-*.spacy")} == before
     other = de_entities(*args[:-1], "2", "--workers", "1")  # other sampling options, same folder
-    assert other.returncode == 1 and "E066" in other.stdout
+    assert other.returncode == 1 and "E066" in other.stderr
 
 
 def test_meta_records_the_silver_data(tiny_model: Path, silver: Path) -> None:

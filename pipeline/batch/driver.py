@@ -8,6 +8,8 @@ with the same tables as an uninterrupted one, and a rerun skips every article wh
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import errno
 import json
 import logging
@@ -21,22 +23,31 @@ from typing import Any
 
 from spacy.language import Language
 
-from ..errors import Errors, OutputError, PipelineError
+from ..errors import Errors, OutputError, PipelineError, UsageError, Warnings
 from ..names.identity import CorpusIdentity, resolve_corpus
 from ..names.lexicon import lexicon_stamp, load_lexicon
 from ..nlp.build import PIPELINE_CONFIG
 from ..nlp.components.tables import entity_id
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import atomic_write_bytes, atomic_write_text, rows_csv_bytes
+from ..tables.output import BOM, atomic_write_bytes, atomic_write_text, restore, rows_csv_bytes
 from ..tables.rows import Row
 from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import fork_workers, make_engine
-from .folder import FolderLock, sweep_temporary
+from .folder import LOCK_NAME, FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
-from .readers import Article, read_records
-from .reuse import TablesDigest, forget_tables, known_fingerprint, model_stamp, previous_run, tables_in_place
+from .readers import FORMATS, Article, ReadStats, check_inputs, read_records
+from .reuse import (
+    TablesDigest,
+    forget_tables,
+    known_fingerprint,
+    last_speed,
+    model_meta,
+    model_stamp,
+    previous_run,
+    tables_in_place,
+)
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
 
@@ -68,6 +79,8 @@ def run(
         The counts and speed; `summary.exit_code` is 0 if every article succeeded, else 1.
 
     Raises:
+        UsageError: an input is missing or of a format that is not read [E080, E081], `out_dir` is a file
+            [E082], the model is unknown [E001]; raised before anything is created.
         OutputError: another run holds `out_dir` [E070], or a write failed (disk full, no permission) [E071].
         Interrupted: a signal stopped the run; its `summary` says how many articles are done.
     """
@@ -76,6 +89,14 @@ def run(
     if nlp is not None and (options.engine != "local" or (options.workers > 1 and not fork_workers())):
         raise PipelineError(Errors.E042.format(workers=options.workers, engine=options.engine))
     out = Path(out_dir)
+    # Usage errors first, so that a command that cannot work creates nothing.
+    check_inputs(inputs)
+    check_output_folder(out)
+    if nlp is None:
+        from ..nlp.loading import resolve_model
+
+        resolve_model(options.model)
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         with FolderLock(out) as lock:
@@ -86,17 +107,45 @@ def run(
                 return _run(inputs, out, options, nlp, progress, summary)
             except KeyboardInterrupt as err:
                 raise Interrupted(getattr(err, "signum", signal.SIGINT), summary) from None
+    except UsageError:
+        if created:  # found only once the model was loaded (a pipeline without NER): leave no folder behind
+            (out / LOCK_NAME).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     except OSError as err:
         raise output_error(err, out) from err
 
 
+def check_output_folder(out: Path) -> None:
+    """Refuse an output path that is a file, or lies under one, before anything is created [E082]."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                detail = "" if folder == out else f" ({folder} is a file, so no folder can be made under it)"
+                raise UsageError(Errors.E082.format(path=out, detail=detail))
+            return
+
+
+# What to do about a failed write, by its errno; anything else gets the last line.
+ADVICE = {
+    errno.ENOSPC: "Free some space on that disk or pass another --out",
+    errno.EDQUOT: "Free some space (your disk quota is used up) or pass another --out",
+    errno.EACCES: "Make the folder writable for you or pass another --out",
+    errno.EPERM: "Make the folder writable for you or pass another --out",
+    errno.EROFS: "The file system is read-only: pass an --out on a writable one",
+}
+
+
 def output_error(err: OSError, out: Path) -> OutputError:
-    """A failed write (disk full, no permission, read-only) as a coded error naming the path and the reason."""
+    """A failed write (disk full, no permission, read-only) as a coded error naming the path, the reason and
+    what to do about it."""
     path = err.filename or out
     reason = err.strerror or str(err)
     if err.errno is not None:
         reason = f"{reason} ({errno.errorcode.get(err.errno, err.errno)})"
-    return OutputError(Errors.E071.format(path=path, reason=reason))
+    advice = ADVICE.get(err.errno or 0, "Check the path and its folder, or pass another --out")
+    return OutputError(Errors.E071.format(path=path, reason=reason, advice=advice))
 
 
 def _run(
@@ -115,11 +164,12 @@ def _run(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots = SlotSpool(out)
+    stats = ReadStats()
 
     def jobs() -> Iterator[Job]:
         pending: list[Pending] = []
         pending_slots: list[int] = []
-        for record, slot in assign_slots(read_records(inputs, options.read, skip=out)):
+        for record, slot in assign_slots(read_records(inputs, options.read, skip=out, stats=stats)):
             if slot.error is None and isinstance(record, Article):
                 slot.key = article_key(record, runner.model_fingerprint)
             index = slots.add(slot)
@@ -178,10 +228,40 @@ def _run(
             keep_counts(previous, summary)
     finally:
         slots.close()
+    if summary.read == 0:
+        skipped = stats.skipped_line()
+        names = ", ".join(str(item) for item in inputs)
+        summary.warnings.append(
+            Warnings.W001.format(inputs=names, formats=FORMATS, skipped=f"; {skipped}" if skipped else "")
+        )
+    if summary.words == 0:
+        # Nothing was processed (every article unchanged or failed): the speed is the last one measured.
+        summary.last_speed = last_speed(previous)
     write_run_json(
         runner, summary, started=started, total_seconds=time.perf_counter() - clock, stamp=stamp, tables=tables
     )
     return summary
+
+
+def failures(out_dir: Path | str, *, limit: int | None = None) -> tuple[list[dict[str, str]], int]:
+    """The failed articles of the run in `out_dir` from its `articles.csv`: the first `limit` rows (all with
+    None) with their ID, source and error, and how many failed in all. Streams the table."""
+    path = Path(out_dir) / "articles.csv"
+    shown: list[dict[str, str]] = []
+    count = 0
+    try:
+        with open(path, "rb") as head:
+            excel = head.read(len(BOM)) == BOM  # `--excel` tables start with a BOM and use `;`
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f, delimiter=";" if excel else ","):
+                if row.get("status") != "error":
+                    continue
+                count += 1
+                if limit is None or len(shown) < limit:
+                    shown.append({key: str(restore(row.get(key) or "")) for key in ("article_id", "source", "error")})
+    except OSError:
+        return [], 0
+    return shown, count
 
 
 def unchanged(previous: dict[str, Any], tables: str, summary: RunSummary, slots: SlotSpool) -> bool:
@@ -334,13 +414,21 @@ def article_row(slot: Slot, result: Row | None) -> Row:
 def write_run_json(
     runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float, stamp: str | None, tables: str
 ) -> None:
+    pipe_names: list[str] | None
     if runner.loaded:
         nlp = runner.nlp
         model = {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang}
         pipe_names = nlp.pipe_names
-    else:  # a rerun that needed no model: the same model as the last run's, by its stamp
+    else:
+        # No article needed the model (every one unchanged or failed, or none found): its meta says which it
+        # is, and the pipeline is the last run's if that ran the same model.
+        model = model_meta(runner.options.model)
         last = previous_run(runner.out_dir)
-        model, pipe_names = last["model"], last["pipeline"]
+        same = stamp is not None and (last.get("result_key") or {}).get("model_stamp") == stamp
+        pipe_names = last.get("pipeline") if same else None
+    speed = summary.last_speed
+    if summary.words:
+        speed = {"words_per_s": summary.words_per_s, "measured": started.isoformat(timespec="seconds")}
     info = {
         "de_entities_version": VERSION,
         "model": model,
@@ -367,7 +455,9 @@ def write_run_json(
             "processing_seconds": round(summary.seconds, 3),
         },
         "words_processed": summary.words,
-        "words_per_s": round(summary.words_per_s, 1),
+        # A run that processed nothing keeps the last measured speed, and says when that run started.
+        "words_per_s": round(speed["words_per_s"], 1) if speed else None,
+        "speed_measured": speed["measured"] if speed else None,
         # What a rerun may reuse (see `pipeline.batch.reuse`).
         "result_key": {"model_stamp": stamp, "fingerprint": runner.model_fingerprint},
         "tables_digest": tables,

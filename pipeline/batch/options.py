@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .readers import ReadOptions
 
@@ -38,6 +39,10 @@ class RunSummary:
     done: int = 0  # articles finished so far (reused or processed), for the line of an interrupted run
     read: int = 0  # articles read so far
     notes: list[str] = field(default_factory=list)
+    # Coded warnings ([W001]: no article found); the CLI prints them on stderr.
+    warnings: list[str] = field(default_factory=list)
+    # A run that processed no words: the last measured speed and when its run started, from `run.json`.
+    last_speed: dict[str, Any] | None = None
 
     @property
     def words_per_s(self) -> float:
@@ -47,16 +52,23 @@ class RunSummary:
     def exit_code(self) -> int:
         return 1 if self.errors else 0
 
+    def speed(self) -> str:
+        if self.words:
+            return f"{self.words_per_s:,.0f} words/s"
+        if self.ok and self.reused == self.ok:
+            text = "nothing to process, every article unchanged"
+        else:
+            text = "no words processed"
+        if self.last_speed:
+            text += f" (last measured {self.last_speed['words_per_s']:,.0f} words/s, {self.last_speed['measured']})"
+        return text
+
     def line(self) -> str:
-        text = (
+        return (
             f"{self.articles} articles: {self.ok} ok ({self.reused} unchanged, {self.redone} redone), "
-            f"{self.errors} failed; "
-            f"{self.mentions} mentions of {self.entities} entities; {self.words_per_s:,.0f} words/s. "
+            f"{self.errors} failed; {self.mentions} mentions of {self.entities} entities; {self.speed()}. "
             f"Output in {self.out_dir}"
         )
-        if self.errors:
-            text += f". See the status and error columns of {self.out_dir / 'articles.csv'} for the failures."
-        return text
 
     def interrupted_line(self) -> str:
         return (

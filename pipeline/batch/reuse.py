@@ -71,6 +71,33 @@ def model_stamp(model: str | Path | None) -> str | None:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def model_meta(model: str | Path | None) -> dict[str, Any]:
+    """The name, version and language of a model from its meta, without loading it (for a run that needed
+    no model); the name it was asked by when it has no readable meta."""
+    from spacy.util import get_package_path
+
+    from ..nlp.loading import resolve_model
+
+    resolved = resolve_model(model)
+    folder = resolved if isinstance(resolved, Path) else get_package_path(resolved)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
+    return {"name": meta.get("name", str(model or resolved)), "version": meta.get("version"), "lang": meta.get("lang")}
+
+
+def last_speed(previous: dict[str, Any]) -> dict[str, Any] | None:
+    """The last measured speed in a `run.json` and when the run that measured it started, or None."""
+    speed = previous.get("words_per_s")
+    if not isinstance(speed, int | float) or speed <= 0:
+        return None
+    measured = previous.get("speed_measured") or (previous.get("timings") or {}).get("started")
+    return {"words_per_s": float(speed), "measured": measured}
+
+
 def known_fingerprint(previous: dict[str, Any], stamp: str | None) -> str | None:
     """The model fingerprint of the last run, if it was computed from the same model, config and version."""
     key = previous.get("result_key") or {}

@@ -7,17 +7,24 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import console
+from ..errors import PipelineError
+from .common import console, fail
 
 
 def report_cli(
-    out_dir: Annotated[Path, typer.Argument(help="The output folder of a `run`.", exists=True, file_okay=False)],
+    out_dir: Annotated[
+        Path,
+        typer.Argument(help="The output folder of a `run`.", exists=True, file_okay=False, metavar="OUT_DIR"),
+    ],
     output: Annotated[
-        Optional[Path], typer.Option(help="Where to write the HTML. Default: OUT_DIR/report.html.")
+        Optional[Path], typer.Option(help="Where to write the HTML. Default: OUT_DIR/report.html.", metavar="FILE")
     ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run: charts, counts and the failed articles."""
     from ..explore.report import write_report
 
-    path = write_report(out_dir, output)
-    console.print(f"Wrote {path}")
+    try:
+        path = write_report(out_dir, output)
+    except PipelineError as err:
+        fail(err)
+    console.print(f"Wrote {path}", highlight=False, soft_wrap=True)

@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..errors import PipelineError
-from .common import ModelOption, console, fail
+from .common import ModelOption, console, fail, warn
 
 if TYPE_CHECKING:
     from ..batch.options import RunOptions, RunSummary
+
+# Failed articles listed after the summary without --verbose.
+SHOWN_FAILURES = 5
 
 
 def run_cli(
@@ -24,11 +27,17 @@ def run_cli(
             help="Article .txt files, folders (recursive), JSONL or CSV/TSV files; '-' reads JSONL from stdin."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; reused incrementally on the next run.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="DIR", help="Output folder; reused incrementally on the next run."),
+    ],
     model: ModelOption = None,
     force: Annotated[bool, typer.Option(help="Process every article again, even if unchanged.")] = False,
     excel: Annotated[bool, typer.Option(help="Write CSV in the German Excel dialect: ';' and a UTF-8 BOM.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help=f"List every failed article, not only the first {SHOWN_FAILURES}.")
+    ] = False,
     text_field: Annotated[str, typer.Option(help="JSONL/CSV field (or 0-based column) with the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the article ID.")] = "id",
     title_field: Annotated[str, typer.Option(help="JSONL/CSV field (or column) with the title.")] = "title",
@@ -55,11 +64,12 @@ def run_cli(
     from ..batch.driver import run
     from ..batch.engines import default_workers
     from ..batch.options import Interrupted, RunOptions
-    from ..batch.readers import ReadOptions
+    from ..batch.readers import ReadOptions, check_inputs
 
-    for item in inputs:
-        if item != "-" and not Path(item).exists():
-            raise typer.BadParameter(f"{item} does not exist", param_hint="INPUTS")
+    try:
+        check_inputs(inputs)  # before the progress bar reads them
+    except PipelineError as err:
+        fail(err)
     read = ReadOptions(
         text_field=text_field,
         id_field=id_field,
@@ -101,7 +111,31 @@ def run_cli(
         for note in summary.notes:
             console.print(note, highlight=False, soft_wrap=True)
         console.print(summary.line(), highlight=False, soft_wrap=True)
+        if summary.errors:
+            print_failures(summary.out_dir, limit=None if verbose else SHOWN_FAILURES)
+    for warning in summary.warnings:
+        warn(warning)
     raise typer.Exit(code=summary.exit_code)
+
+
+def print_failures(out: Path, *, limit: int | None) -> None:
+    """The failed articles with their reasons, from the run's articles table: the first `limit`, or all."""
+    from ..batch.driver import failures
+
+    shown, count = failures(out, limit=limit)
+    console.print(f"Failed ({count}):", style="red", highlight=False)
+    for row in shown:
+        console.print(
+            f"  {row['article_id']} ({row['source']}): {row['error']}", markup=False, highlight=False, soft_wrap=True
+        )
+    table = out / "articles.csv"
+    if count > len(shown):
+        more = f"  ... and {count - len(shown)} more: --verbose lists them all, and so do the status and error"
+        console.print(f"{more} columns of {table}.", markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(
+            f"  (also in the status and error columns of {table})", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -16,6 +17,7 @@ from ..tables.output import atomic_write_text
 from .analysis import (
     RunTables,
     article_html,
+    busiest_article,
     figure_svg,
     load_tables,
     plot_network,
@@ -52,8 +54,8 @@ def render_report(tables: RunTables) -> str:
         "mentions": len(tables.mentions),
         "distinct entities": len(tables.entity_index),
         "months": articles["date"].replace("", None).dropna().nunique(),
-        "model": f"{run_info.get('model', {}).get('name')} {run_info.get('model', {}).get('version')}",
-        "words per second": run_info.get("words_per_s", "n/a"),
+        "model": f"{(run_info.get('model') or {}).get('name')} {(run_info.get('model') or {}).get('version')}",
+        "words per second": speed_cell(run_info),
     }
     parts = [
         "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'>",
@@ -79,12 +81,24 @@ def render_report(tables: RunTables) -> str:
         f"<h2>Failed articles ({len(failed)})</h2>",
         _table(failed, ["article_id", "source", "error"]) if len(failed) else "<p>None.</p>",
     ]
-    ok = articles[articles["status"] == "ok"]
-    if len(ok):
-        busiest = ok.sort_values(["mentions", "article_id"], ascending=[False, True]).iloc[0]["article_id"]
+    busiest = busiest_article(tables)
+    if busiest is not None:
         parts += ["<h2>The article with the most mentions</h2>", article_html(tables, busiest)]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def speed_cell(run_info: dict[str, Any]) -> str:
+    """The run's speed, or the last measured one for a run that processed nothing (a rerun that reused every
+    article), saying so."""
+    speed = run_info.get("words_per_s")
+    if not isinstance(speed, int | float) or speed <= 0:
+        return "n/a (no article processed yet)"
+    text = f"{speed:,.0f}"
+    if run_info.get("words_processed") == 0:
+        measured = run_info.get("speed_measured") or "an earlier run"
+        text += f" (measured by the run of {measured}; this run reused every article and processed nothing)"
+    return text
 
 
 def write_report(out_dir: Path | str, output: Path | str | None = None) -> Path:

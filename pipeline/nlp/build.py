@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.util import registry
 from thinc.api import Config
 
-from ..errors import Errors, PipelineError
+from ..errors import Errors, UsageError
 from ..names.lexicon import lexicon_dir
 from ..util import CONFIGS_DIR, VERSION
 from .loading import load
@@ -39,7 +39,7 @@ def build_pipeline(model: str | Path | None = None, *, config_path: Path = PIPEL
     config = Config().from_disk(config_path)
     nlp = load(model)
     if "ner" not in nlp.pipe_names:
-        raise PipelineError(Errors.E003.format(model=model, pipes=nlp.pipe_names))
+        raise UsageError(Errors.E003.format(model=model, pipes=nlp.pipe_names))
     create_tokenizer = registry.resolve({"tokenizer": config["tokenizer"]})["tokenizer"]
     nlp.tokenizer = create_tokenizer(nlp)
     stages = config["stages"]

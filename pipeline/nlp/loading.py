@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
-from ..errors import Errors, PipelineError
+from ..errors import Errors, PipelineError, UsageError
 from ..util import CONFIGS_DIR, PACKAGE_DIR
 from . import factories  # noqa: F401  (registers our factories before any config is resolved)
 
@@ -65,7 +65,7 @@ def resolve_model(name: str | Path | None = None) -> str | Path:
     if spacy.util.is_package(str(name)):
         return str(name)
     available = [*shipped_models(), *(f"{alias} (= {folder})" for alias, folder in model_aliases().items())]
-    raise PipelineError(Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(available)))
+    raise UsageError(Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(available)))
 
 
 def load(name: str | Path | None = None, **kwargs: object) -> Language:

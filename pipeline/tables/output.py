@@ -26,8 +26,10 @@ from .rows import Row
 # Names Windows refuses for files, with or without an extension.
 RESERVED_RE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_NAME = 120
-# A capital letter outside a `%XX` escape (whose hex digits are always written in capitals).
-UPPER_RE = re.compile(r"(?<!%)(?<!%[0-9A-F])[A-Z]")
+# A `%XX` escape of `quote` (its hex digits are capitals), or a character that `quote` leaves but a file name
+# must not carry as it is: a capital letter (case-insensitive file systems) or `~` (the mark of a cut name).
+ESCAPE_OR_UNSAFE_RE = re.compile(r"%[0-9A-F]{2}|[A-Z~]")
+PARTIAL_ESCAPE_RE = re.compile(r"%[0-9A-F]?$")
 # A cell that starts with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = frozenset(FORMULA_START)
@@ -38,27 +40,33 @@ BOM = b"\xef\xbb\xbf"
 
 
 def safe_file_stem(article_id: str) -> str:
-    """Turn an article ID into a file name stem that stays inside its folder on every system.
+    """Turn an article ID into a file name stem that stays inside its folder on every system and that any shell
+    takes as it is.
 
-    IDs made of lower-case letters, digits, `_`, `-` and `.` are kept as they are. A capital letter is
-    written as `!` and the small letter (as Go's module cache does), so that "Merkel" and "merkel" stay two
-    files where the file system ignores case (macOS, Windows). Any other character is written as `%XX` per
-    UTF-8 byte; so is the first character of a reserved name (`CON`, `NUL`, `..`) or of a hidden one. `%`
-    and `!` themselves are always encoded, so two different IDs never share a name. Overlong names are cut
-    and end in a hash of the whole ID.
+    IDs made of small letters, digits, `_`, `-` and `.` are kept as they are. Every other character is
+    percent-encoded, as in URLs (`%XX` per UTF-8 byte, capital hex digits), capital letters included
+    (`Artikel-001` -> `%41rtikel-001`): so IDs that differ only in case stay two files where the file system
+    ignores case (macOS, Windows), and no name holds a character that a shell expands (`!`, `$`, `*`, `~`
+    ...). So is the first character of a reserved name (`con`, `nul`), of a hidden one (`.x`) and a leading
+    `-`, which a command would take for an option. `urllib.parse.unquote(stem)` gives the ID back; only
+    overlong names are cut, ending in `~` and a hash of the whole ID.
     """
-    # `quote` keeps `~` as well; it is encoded here because it marks the hash of an overlong name.
-    encoded = quote(article_id, safe="").replace("~", "%7E")
-    encoded = UPPER_RE.sub(lambda m: "!" + m.group(0).lower(), encoded) if UPPER_RE.search(encoded) else encoded
-    if not encoded or encoded.startswith(".") or RESERVED_RE.match(encoded):
-        first = encoded[:1] or ""
-        encoded = "".join(f"%{b:02X}" for b in first.encode("utf-8")) + encoded[1:] if first else "%00"
+    encoded = ESCAPE_OR_UNSAFE_RE.sub(_escape, quote(article_id, safe=""))
+    if not encoded or encoded.startswith((".", "-")) or RESERVED_RE.match(encoded):
+        first = encoded[:1]
+        encoded = f"%{ord(first):02X}{encoded[1:]}" if first else "%00"
     if encoded.endswith("."):
         encoded = encoded[:-1] + "%2E"
     if len(encoded) > MAX_NAME:
         digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
-        encoded = f"{encoded[: MAX_NAME - 17]}~{digest}"
+        head = PARTIAL_ESCAPE_RE.sub("", encoded[: MAX_NAME - 17])  # never half an escape
+        encoded = f"{head}~{digest}"
     return encoded
+
+
+def _escape(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return text if len(text) == 3 else f"%{ord(text):02X}"
 
 
 # mkstemp creates files readable by their owner only; outputs should get the usual permissions instead.
