@@ -84,10 +84,12 @@ class Canonical:
         kinds = [ent._.kind for ent in ents]
         texts = [ent.text for ent in ents]
         # Words as written, so that "XVI." stays one word whatever the tokenizer made of it.
-        cleaned = [clean_words(text.split(), label=ent.label_) for ent, text in zip(ents, texts, strict=True)]
+        cleaned = [clean_words(own.split(), label=ent.label_) for ent, own in zip(ents, texts, strict=True)]
         words_of = [found[0] for found in cleaned]
         shorts = [found[1] for found in cleaned]
-        join_nicknames(doc, ents, texts, words_of)
+        # `doc.text` joins every token anew at each call: read it once.
+        text = doc.text if ents else ""
+        join_nicknames(text, ents, texts, words_of)
         # A model without a morphologizer gives no case; the genitive is then found from the words alone.
         has_morph = doc.has_annotation("MORPH")
         mentions = [
@@ -104,7 +106,7 @@ class Canonical:
                 ),
                 before=doc[ent.start - 1].lower_ if ent.start > 0 else "",
                 prenominal=ent.end < len(doc) and is_noun(doc[ent.end].text, self.lexicon),
-                short_of=i - 1 if i and follows_in_brackets(doc, ents[i - 1], ent) else -1,
+                short_of=i - 1 if i and follows_in_brackets(text, ents[i - 1], ent) else -1,
                 short_form=short,
             )
             for i, (ent, kind, words, short) in enumerate(zip(ents, kinds, words_of, shorts, strict=True))
@@ -160,7 +162,7 @@ class Canonical:
         return pieces
 
 
-def join_nicknames(doc: Doc, ents: list[Span], texts: list[str], words_of: list[list[str]]) -> None:
+def join_nicknames(text: str, ents: list[Span], texts: list[str], words_of: list[list[str]]) -> None:
     """Give both parts of a person's name split by a quoted nickname the whole name, in place.
 
     "Franz „Kaiser“ Beckenbauer" tagged as "Franz" and "Beckenbauer": both get Franz Beckenbauer. A span that
@@ -170,14 +172,14 @@ def join_nicknames(doc: Doc, ents: list[Span], texts: list[str], words_of: list[
         if ent.label_ != "PER":
             continue
         nxt = ents[i + 1] if i + 1 < len(ents) and ents[i + 1].label_ == "PER" else None
-        if nxt is not None and NICKNAME_GAP_RE.match(doc.text[ent.end_char : nxt.start_char]):
+        if nxt is not None and NICKNAME_GAP_RE.match(text[ent.end_char : nxt.start_char]):
             words_of[i] = words_of[i + 1] = [*words_of[i], *words_of[i + 1]]
             continue
-        text = texts[i]
-        opened = max(text.rfind(q) for q in OPEN_QUOTES)
-        if opened <= 0 or any(q in text[opened + 1 :] for q in CLOSE_QUOTES):
+        own = texts[i]
+        opened = max(own.rfind(q) for q in OPEN_QUOTES)
+        if opened <= 0 or any(q in own[opened + 1 :] for q in CLOSE_QUOTES):
             continue
-        rest = NICKNAME_REST_RE.match(doc.text[ent.end_char :])
+        rest = NICKNAME_REST_RE.match(text[ent.end_char : ent.end_char + 80])
         if rest is None:
             continue
         surname_start = ent.end_char + rest.start(1)
@@ -187,8 +189,9 @@ def join_nicknames(doc: Doc, ents: list[Span], texts: list[str], words_of: list[
             words_of[i] = [*words_of[i], rest.group(1)]
 
 
-def follows_in_brackets(doc: Doc, previous: Span, ent: Span) -> bool:
-    """Whether `ent` stands alone in brackets right after `previous`: "Europäische Fußball-Union (UEFA)"."""
-    if not BRACKET_GAP_RE.match(doc.text[previous.end_char : ent.start_char]):
+def follows_in_brackets(text: str, previous: Span, ent: Span) -> bool:
+    """Whether `ent` stands alone in brackets right after `previous` in the doc's `text`: "Europäische
+    Fußball-Union (UEFA)"."""
+    if not BRACKET_GAP_RE.match(text[previous.end_char : ent.start_char]):
         return False
-    return doc.text[ent.end_char :].lstrip(" ").startswith(")")
+    return text[ent.end_char : ent.end_char + 8].lstrip(" ").startswith(")")
