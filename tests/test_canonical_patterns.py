@@ -101,6 +101,7 @@ def test_nickname_inside_a_span_goes(nlp: Language, text: str, mention: str, exp
         (["„NATO", "Response", "Force“"], "ORG", ["NATO", "Response", "Force"]),
         (["Frankfurt", "(Oder)"], "LOC", ["Frankfurt", "Oder"]),
         (["Paris'"], "LOC", ["Paris'"]),  # a genitive's apostrophe is no quote mark
+        (["There", "'s", "Plenty"], "MISC", ["There", "'s", "Plenty"]),  # nor is a clitic's
     ],
 )
 def test_clean_words(words: list[str], label: str, expected: list[str]) -> None:
@@ -126,6 +127,12 @@ def test_two_names_over_a_break_become_two_entities(nlp: Language) -> None:
 def test_first_name_alone_joins_its_full_name(nlp: Language) -> None:
     text = "Boris Becker gewann. Boris sagte, er sei glücklich."
     assert names(nlp, text, [("Boris Becker", "PER"), ("Boris", "PER")]) == ["Boris Becker"] * 2
+
+
+def test_inflected_surname_is_no_first_name(nlp: Language) -> None:
+    # "Peters" is a surname, not the genitive of the first name of "Peter Pander".
+    text = "Peter Pander sprach. Sammer lässt sich auf eine Doppellösung mit Peters ein."
+    assert names(nlp, text, [("Peter Pander", "PER"), ("Sammer", "PER"), ("Peters", "PER")])[2] != "Peter Pander"
 
 
 def test_first_name_of_two_full_names_joins_neither(nlp: Language) -> None:
@@ -162,6 +169,7 @@ def test_role_noun_goes(nlp: Language, text: str, mentions: Mentions, expected: 
     [
         ("Kaiser Wilhelm II. dankte ab.", [("Kaiser Wilhelm II.", "PER")], "Kaiser Wilhelm II."),
         ("Lady Gaga sang.", [("Lady Gaga", "PER")], "Lady Gaga"),
+        ("Der Stammesälteste Hewadchan Jan sagte.", [("Hewadchan Jan", "PER")], "Hewadchan Jan"),
         (
             "Borussia Dortmund siegte. Dortmund jubelte.",
             [("Borussia Dortmund", "ORG"), ("Dortmund", "ORG")],
@@ -320,6 +328,16 @@ def test_place_name_is_the_club_in_a_club_article(nlp: Language) -> None:
     assert got[0][3] == "article"
 
 
-def test_place_name_without_a_club_stays_a_place(nlp: Language) -> None:
-    got = run(nlp, "Bayern erhöht die Zuschüsse.", [("Bayern", "LOC")])
-    assert got[0][1:3] == ("LOC", "Bayern")
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("Bayern erhöht die Zuschüsse.", [("Bayern", "LOC")]),
+        (
+            "Nürnberg (dpa) Vittek trainiert wieder beim 1. FC Nürnberg.",
+            [("Nürnberg", "LOC"), ("1. FC Nürnberg", "ORG")],
+        ),
+    ],
+)
+def test_place_name_without_a_club_or_in_a_dateline_stays_a_place(nlp: Language, text: str, mentions: Mentions) -> None:
+    got = run(nlp, text, mentions)
+    assert got[0][1:3] == ("LOC", mentions[0][0])

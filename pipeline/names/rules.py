@@ -189,7 +189,8 @@ def clean_words(words: list[str], *, label: str) -> tuple[list[str], str]:
     kept: list[str] = []
     quoted = False
     for word in words:
-        opens = not quoted and (word[:1] in OPEN_QUOTES or (word[:1] == "'" and len(word) > 1))
+        # A straight apostrophe opens a quote only before a capital: "'Tiger'", not the clitic in "There 's".
+        opens = not quoted and (word[:1] in OPEN_QUOTES or (word[:1] == "'" and word[1:2].isupper()))
         inside = quoted or opens
         bare = word.strip(OPEN_QUOTES + CLOSE_QUOTES if inside else OPEN_QUOTES).strip(BRACKETS)
         if inside:
@@ -244,7 +245,9 @@ def is_common_noun(word: str, lexicon: Lexicon) -> bool:
     head = word.rsplit("-", 1)[-1]
     if head[:1].upper() + head[1:] in lexicon.common:
         return True
-    return any(word[i:].capitalize() in lexicon.common for i in range(1, len(word) - 3))
+    # A closed compound whose last part is a common noun, if German text knows the compound ("Bundestrainer";
+    # not a name that ends like a noun by chance: "Hewadchan").
+    return lexicon.count(word) > 0 and any(word[i:].capitalize() in lexicon.common for i in range(1, len(word) - 3))
 
 
 def strip_role_noun(words: list[str], *, label: str, lexicon: Lexicon, named: set[tuple[str, str]]) -> list[str]:
@@ -473,6 +476,7 @@ class Mention:
     model_label: str = ""  # the label the model gave; `label` is the one decided for the article
     label_source: str = "model"  # model, article (decided from the article's mentions) or lexicon
     before: str = ""  # the word before the mention, in lower case
+    after: str = ""  # the word after the mention
     prenominal: bool = False  # a noun follows the mention: "Heidi Klums Show"
     short_of: int = -1  # the index of the mention this one follows in brackets: "Europäische Linke (EL)"
     short_form: str = ""  # a short form in brackets at the end of this mention's own span
@@ -573,14 +577,14 @@ def relabel_clubs(mentions: list[Mention], lexicon: Lexicon) -> None:
     """A place name alone in an article that names a club after it is the club: "Schalke" and "die Bayern"
     beside "FC Schalke 04" and "FC Bayern München" are organisations. Only where exactly one organisation
     name of the article has the word, only in its bare form, and not after a preposition of place ("in
-    Bayern" stays the state: `data/lexicon/locatives.txt`)."""
+    Bayern" stays the state: `data/lexicon/locatives.txt`), nor in a dateline ("Nürnberg (dpa)")."""
     clubs = {m.base for m in mentions if m.kind == "name" and m.label == "ORG" and len(m.base.split()) > 1}
     if not clubs:
         return
     for m in mentions:
         if m.kind != "name" or m.label != "LOC" or len(m.words) != 1 or m.text != m.base:
             continue
-        if m.before in lexicon.locatives:
+        if m.before in lexicon.locatives or m.after == "(":
             continue
         if len({c for c in clubs if m.base in c.split()}) == 1:
             m.label, m.label_source = "ORG", "article"
@@ -656,6 +660,7 @@ def merge_aliases(mentions: list[Mention], lexicon: Lexicon | None = None) -> li
         return key
 
     names = {(m.label, m.base) for m in mentions if m.kind == "name"}
+    bare = {(m.label, m.base) for m in mentions if m.kind == "name" and m.text == m.base}
     # A name without its regnal number joins the name with it: "Johannes Paul" -> "Johannes Paul II.".
     for label, base in keys:
         extended = numeral_extension(base, (k[1] for k in names if k[0] == label))
@@ -667,8 +672,9 @@ def merge_aliases(mentions: list[Mention], lexicon: Lexicon | None = None) -> li
             # A surname joins the one full name that ends in it; with two (Hans and Eva Müller, George Bush
             # and George W. Bush) it joins none.
             fulls = {find(k) for k in names if k[0] == "PER" and len(k[1].split()) > 1 and surname(k[1]) == base}
-            if not fulls:
-                # A first name alone joins the one full name it opens: "Boris" beside "Boris Becker".
+            if not fulls and (label, base) in bare:
+                # A first name alone joins the one full name it opens: "Boris" beside "Boris Becker"; written as
+                # it is ("Peters" is a surname, not Peter's genitive).
                 fulls = {find(k) for k in names if k[0] == "PER" and len(k[1].split()) > 1 and k[1].split()[0] == base}
             if len(fulls) == 1:
                 parent[find((label, base))] = fulls.pop()

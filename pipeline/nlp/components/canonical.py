@@ -105,6 +105,7 @@ class Canonical:
                     self.lexicon,
                 ),
                 before=doc[ent.start - 1].lower_ if ent.start > 0 else "",
+                after=doc[ent.end].text if ent.end < len(doc) else "",
                 prenominal=ent.end < len(doc) and is_noun(doc[ent.end].text, self.lexicon),
                 short_of=i - 1 if i and follows_in_brackets(text, ents[i - 1], ent) else -1,
                 short_form=short,
