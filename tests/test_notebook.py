@@ -41,3 +41,47 @@ def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 3
     assert (tmp_path / "out" / "entity_index.csv").exists()
+
+
+@pytest.mark.slow
+def test_notebook_shows_an_article_of_the_run_it_is_pointed_at(tmp_path: Path) -> None:
+    nbformat = require("nbformat", "running the notebook needs the dev extra")
+    nbclient = require("nbclient", "running the notebook needs the dev extra")
+    from pipeline.batch import RunOptions, run
+
+    # Another run than the samples, as the notebook's comment invites: none of its articles is the sample's.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kurz.txt").write_text(" date 2021-03 Kurz\n\nOlaf Scholz besuchte Warschau.", encoding="utf-8")
+    (corpus / "lang.txt").write_text(
+        " date 2021-04 Lang\n\nAngela Merkel traf Emmanuel Macron in Paris und Wladimir Putin in Moskau.",
+        encoding="utf-8",
+    )
+    run([corpus], tmp_path / "out", options=RunOptions(workers=1))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook.cells[1].source = notebook.cells[1].source.replace(
+        'OUT = REPO / "output" / "samples"', f"OUT = Path({str(tmp_path / 'out')!r})"
+    )
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    shown = [
+        o["data"]["text/html"]
+        for o in outputs
+        if "text/html" in o.get("data", {}) and "<mark" in o["data"]["text/html"]
+    ]
+    assert len(shown) == 1 and "Emmanuel Macron" in shown[0] and "Sotschi" not in shown[0]
+
+
+def test_the_notebook_extra_and_make_notebook_open_it() -> None:
+    import subprocess
+    import tomllib
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(req.startswith("notebook") for req in extras["notebook"])  # Jupyter's notebook server and UI
+    plan = subprocess.run(["make", "-n", "-B", "notebook"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert '.[notebook]"' in plan and "jupyter notebook notebooks/explore.ipynb" in plan
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "make notebook" in readme

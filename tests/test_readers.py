@@ -167,7 +167,7 @@ def test_rows_without_ids_in_files_of_the_same_name_in_subfolders_do_not_collide
     ]
     assert records[2].source == f"{tmp_path / '2023-06' / 'articles.jsonl'}:1"
     # A file given directly is named after itself, as before.
-    assert [r.id for r in read_records([tmp_path / "2023-05" / "articles.jsonl"])][0] == "articles-1"
+    assert next(r.id for r in read_records([tmp_path / "2023-05" / "articles.jsonl"])) == "articles-1"
 
 
 def test_json_arrays_and_objects_are_read(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import matplotlib.dates
+import pandas as pd
 import pytest
 from conftest import missing, require
 
@@ -85,3 +87,35 @@ def test_report_renders_in_headless_chromium(report: Path) -> None:
     assert not errors, errors
     assert "Co-occurrence network" in headings and any(h.startswith("Failed articles (1)") for h in headings)
     assert shot.stat().st_size > 50_000
+
+
+def test_the_timeline_shows_months_without_articles_as_gaps(report: Path) -> None:
+    from pipeline.explore.analysis import load_tables, mentions_by_month, plot_timeline
+
+    tables = load_tables(report.parent)
+    dated = sorted(set(tables.articles["date"]) - {""})
+    counts = mentions_by_month(tables)
+    first, last = pd.Period(dated[0], freq="M"), pd.Period(dated[-1], freq="M")
+    assert list(counts.index) == list(pd.period_range(first, last, freq="M"))  # every month, in order
+    without = [str(month) for month, empty in counts.isna().all(axis=1).items() if empty]
+    assert without == [str(m) for m in counts.index if str(m) not in dated] and without
+    figure = plot_timeline(tables)
+    (line, *_) = figure.axes[0].get_lines()
+    x = matplotlib.dates.date2num(line.get_xdata())
+    drawn = x[~pd.isna(line.get_ydata())]
+    # On a time axis, with nothing drawn in between: the last month sits as far from the one before it as the
+    # months between them make it, not one step.
+    gap = (last.to_timestamp() - pd.Period(dated[-2], freq="M").to_timestamp()).days
+    assert gap > 365 and drawn[-1] - drawn[-2] == pytest.approx(gap)
+
+
+def test_the_names_in_the_network_do_not_overlap(report: Path) -> None:
+    from pipeline.explore.analysis import load_tables, plot_network
+
+    figure = plot_network(load_tables(report.parent))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in figure.axes[0].texts]
+    assert len(boxes) >= 10
+    overlapping = [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1 :] if box.overlaps(other)]
+    assert not overlapping

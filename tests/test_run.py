@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -249,3 +251,155 @@ def test_show_highlights_entities() -> None:
     assert result.returncode == 0, result.stderr
     assert "Lukaschenko" in result.stdout and "PER" in result.stdout
     assert cli("show", str(REPO / "data")).returncode == 2
+
+
+# Issue 20: what a first-time user meets on input as common as a good folder.
+
+
+@pytest.mark.parametrize("case", ["empty folder", "only a binary file", "only a Latin-1 file", "wrong delimiter"])
+def test_a_run_in_which_no_article_needs_the_model_ends_with_its_summary(tmp_path: Path, case: str) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    extra: list[str] = []
+    if case == "only a binary file":
+        (corpus / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    elif case == "only a Latin-1 file":
+        (corpus / "brief.txt").write_bytes("Müller traf Schröder in Köln.".encode("latin-1"))
+    elif case == "wrong delimiter":
+        (corpus / "news.csv").write_text("id;text\n1;Putin traf Merkel.\n2;Scholz in Paris.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("run", str(corpus), "--out", str(out), *extra)
+    assert "Traceback" not in result.stderr, result.stderr
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["model"]["name"] == "de_entities_ner" and info["counts"]["processed"] == 0
+    if case == "empty folder":
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.startswith("0 articles: 0 ok") and result.stderr.startswith("[W001] Found no articles")
+    else:
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "0 ok" in result.stdout and "failed" in result.stdout
+        reasons = {"only a binary file": "binary", "only a Latin-1 file": "line 1", "wrong delimiter": "--delimiter"}
+        assert reasons[case] in result.stdout  # the failures are listed with their reasons
+    assert (out / "articles.csv").exists() and cli("report", str(out)).returncode == 0
+
+
+def test_a_latin1_csv_loses_no_row(tmp_path: Path) -> None:
+    from test_readers import latin1_csv
+
+    path = tmp_path / "news.csv"
+    offset = latin1_csv(path)
+    result = cli("run", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    articles = read_csv(tmp_path / "out" / "articles.csv").set_index("article_id")
+    assert len(articles) == 160 and (articles["status"] == "ok").sum() == 159
+    error = articles.loc["r151", "error"]
+    assert "line 152" in error and f"byte {offset} of the file" in error
+    assert articles.loc["r151", "source"] == f"{path}:152"
+    assert f"r151 ({path}:152): not valid UTF-8" in result.stdout
+
+
+def test_rows_without_ids_in_same_named_files_of_two_subfolders(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    for month in ("2023-05", "2023-06"):
+        (corpus / month).mkdir(parents=True)
+        rows = [json.dumps({"text": f"Olaf Scholz traf Emmanuel Macron in Paris ({month}, {i})."}) for i in range(2)]
+        (corpus / month / "articles.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli("run", str(corpus), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    articles = read_csv(tmp_path / "out" / "articles.csv")
+    assert articles["article_id"].tolist() == [f"{m}/articles-{i}" for m in ("2023-05", "2023-06") for i in (1, 2)]
+    assert articles["source"].tolist()[2] == f"{corpus / '2023-06' / 'articles.jsonl'}:1"
+    assert (articles["status"] == "ok").all()
+
+
+def test_a_json_array_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    objects = [{"id": "a", "text": "Angela Merkel traf Wladimir Putin in Sotschi."}, {"text": "Scholz in Paris."}]
+    path.write_text(json.dumps(objects, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = cli("run", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    articles = read_csv(tmp_path / "out" / "articles.csv")
+    assert articles["article_id"].tolist() == ["a", "feed-2"] and (articles["status"] == "ok").all()
+    assert int(articles["mentions"][0]) > 0
+
+
+def test_failed_articles_are_listed_in_the_terminal(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 1)
+    for i in range(7):
+        (corpus / f"bad{i}.txt").write_bytes(f"Br{i}ef aus K".encode() + b"\xf6ln")
+    result = cli("run", str(corpus), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "7 failed" in result.stdout
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  bad")]
+    assert len(listed) == 5 and all("not valid UTF-8" in line and "re-save" in line for line in listed)
+    assert "and 2 more" in result.stdout and "--verbose" in result.stdout
+    verbose = cli("run", str(corpus), "--out", str(tmp_path / "out"), "--verbose")
+    assert len([line for line in verbose.stdout.splitlines() if line.startswith("  bad")]) == 7
+
+
+def test_article_files_can_be_named_in_any_shell_as_they_are(tmp_path: Path) -> None:
+    ids = ["Artikel-001", "Merkel", "merkel", "$HOME", "a b", "-x", "~root", "x!y", "Straße"]
+    feed = "".join(json.dumps({"id": i, "text": f"Putin sprach mit Merkel ({n})."}) + "\n" for n, i in enumerate(ids))
+    out = tmp_path / "out"
+    assert cli("run", "-", "--out", str(out), "--quiet", stdin=feed).returncode == 0
+    names = sorted(p.name for p in (out / "articles").iterdir())
+    assert len(names) == len(ids)
+    shells = [shell for shell in ("bash", "zsh") if shutil.which(shell)]
+    assert shells, "no shell to try the names with"
+    for shell in shells:
+        for name in names:
+            # Interactive, so that history expansion (`!`) is on, as where a user types the command.
+            typed = subprocess.run(
+                [shell, "-i", "-c", f"cat articles/{name}"],
+                cwd=out,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
+            assert typed.returncode == 0, (shell, name, typed.stderr)
+            assert typed.stdout == (out / "articles" / name).read_text(encoding="utf-8")
+
+
+def test_a_rerun_with_nothing_to_do_keeps_the_last_speed(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert cli("run", str(corpus), "--out", str(out), "--quiet").returncode == 0
+    first = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    rerun = cli("run", str(corpus), "--out", str(out))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    second = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert first["words_per_s"] > 0 and second["words_per_s"] == first["words_per_s"]
+    assert second["words_processed"] == 0 and second["speed_measured"] == first["timings"]["started"]
+    assert "0 words/s" not in rerun.stdout and "nothing to process, every article unchanged" in rerun.stdout
+    assert cli("report", str(out)).returncode == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{first['words_per_s']:,.0f}" in page and "reused every article" in page
+
+
+def test_show_marks_entities_in_plain_text_off_a_terminal_and_writes_html(tmp_path: Path, nlp: Language) -> None:
+    from pipeline.batch.readers import read_txt_article
+
+    result = cli("show", str(SAMPLE), "--html", str(tmp_path / "article.html"))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout  # no colour codes into a pipe or file
+    record = read_txt_article(SAMPLE)
+    doc = nlp(record.text)
+    for row in doc._.mentions:
+        tag = row["label"] if row["canonical"] == row["text"] else f"{row['label']} → {row['canonical']}"
+        assert f"[{row['text']}]({tag})" in result.stdout
+    assert any(row["canonical"] != row["text"] for row in doc._.mentions), "no mention with another canonical name"
+    page = (tmp_path / "article.html").read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in page and page.count("<mark") == len(doc._.mentions)
+    for external in ("<script", "<link", "src=", "http://", "https://"):
+        assert external not in page
+
+
+def test_the_readme_quick_start_shows_what_a_run_of_the_samples_gives(tmp_path: Path, nlp: Language) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    line = re.search(r"(\d+) articles: (\d+) ok .*?, (\d+) failed; (\d+) mentions of (\d+) entities", quick_start)
+    assert line, "the quick start shows no summary line"
+    summary = run([REPO / "data" / "samples"], tmp_path / "out", nlp=nlp)
+    said = tuple(int(n) for n in line.groups())
+    assert said == (summary.articles, summary.ok, summary.errors, summary.mentions, summary.entities), (
+        "the README's quick start is stale: update its summary line to " + summary.line()
+    )
