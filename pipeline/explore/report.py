@@ -96,8 +96,10 @@ def speed_cell(run_info: dict[str, Any]) -> str:
         return "n/a (no article processed yet)"
     text = f"{speed:,.0f}"
     if run_info.get("words_processed") == 0:
+        counts = run_info.get("counts") or {}
         measured = run_info.get("speed_measured") or "an earlier run"
-        text += f" (measured by the run of {measured}; this run reused every article and processed nothing)"
+        done = "reused every article" if counts.get("ok") == counts.get("unchanged") else "processed no article"
+        text += f" (measured by the run of {measured}; this run {done})"
     return text
 
 
