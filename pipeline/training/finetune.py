@@ -262,15 +262,32 @@ def finetune(options: FinetuneOptions) -> dict:
                     tensors["head.w"] = model.head.weight.detach().numpy().T.copy()
                     tensors["head.b"] = model.head.bias.detach().numpy().copy()
                     np.savez(options.output / TUNED_FILE, **tensors)
+                write_summary(options, tag_names, total, step, len(train_ex), start, best, history)
+    return write_summary(options, tag_names, total, step, len(train_ex), start, best, history)
+
+
+def write_summary(
+    options: FinetuneOptions,
+    tag_names: list[str],
+    total: int,
+    step: int,
+    n_train: int,
+    start: float,
+    best: float,
+    history: list[dict],
+) -> dict:
+    """What the tuning did and reached, next to the tuned layers; written at every evaluation, so that a run
+    stopped early still says which step its saved layers come from."""
     summary = {
         "tags": tag_names,
         "n_layers": options.n_layers,
         "epochs": options.epochs,
-        "steps": total,
+        "steps_planned": total,
+        "steps_done": step,
         "batch_size": options.batch_size,
         "learn_rate": options.learn_rate,
         "head_learn_rate": options.head_learn_rate,
-        "train_sentences": len(train_ex),
+        "train_sentences": n_train,
         "seconds": round(time.perf_counter() - start),
         "best_dev_f1_4class_tokens": round(best, 4),
         "history": history,
