@@ -166,6 +166,14 @@ class Errors:
         "run`{hint}."
     )
     E084 = "[E084] {path} is a folder. Pass a file name for --html, such as article.html."
+    E090 = (
+        "[E090] {path}, line {line}: '{value}' is not a place name row. Each row is a name, a tab and one or more "
+        "ISO 3166 country codes (BY) or GeoNames IDs (2925533) of the gazetteer, separated by spaces; fix the row."
+    )
+    E091 = (
+        "[E091] The map outlines {path} are missing. They ship with the package (data/naturalearth/ in a "
+        "checkout); reinstall de-entities."
+    )
     E085 = (
         "[E085] de-entities stopped on an unexpected error, a bug: {error}. Please report it with the command "
         "you ran; set DE_ENTITIES_DEBUG=1 to see the traceback."
@@ -176,4 +184,8 @@ class Warnings:
     W001 = (
         "[W001] Found no articles in {inputs}. de-entities reads {formats}{skipped}. Check the input path, or "
         "convert the files."
+    )
+    W002 = (
+        "[W002] Places were not linked to GeoNames: {reason}. The columns geonames_id, country_code, latitude, "
+        "longitude and link stay empty; install the places extra and run again to link them."
     )

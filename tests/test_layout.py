@@ -17,10 +17,11 @@ ROOT = {"pipeline.errors", "pipeline.labels", "pipeline.util"}
 ALLOWED = {
     "names": set(),
     "tables": set(),
+    "places": {"pipeline.names.lexicon_cache"},
     "nlp": {"pipeline.names", "pipeline.tables.rows"},
     "training": {"pipeline.nlp"},
     "explore": {"pipeline.tables"},
-    "batch": {"pipeline.nlp", "pipeline.names", "pipeline.tables"},
+    "batch": {"pipeline.nlp", "pipeline.names", "pipeline.places", "pipeline.tables"},
     "cli": {"pipeline"},
 }
 

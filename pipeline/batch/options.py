@@ -43,6 +43,8 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     # A run that processed no words: the last measured speed and when its run started, from `run.json`.
     last_speed: dict[str, Any] | None = None
+    # The linking of places to GeoNames (`pipeline.places.linker.RunLinker.info`), for `run.json`.
+    places: dict[str, Any] | None = None
 
     @property
     def words_per_s(self) -> float:

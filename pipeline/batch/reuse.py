@@ -109,8 +109,9 @@ def known_fingerprint(previous: dict[str, Any], stamp: str | None) -> str | None
 class TablesDigest:
     """A running hash of everything the corpus tables are made from, fed one slot at a time."""
 
-    def __init__(self, *, excel: bool, lexicon_stamp: str) -> None:
-        self.hash = hashlib.sha256(json.dumps([VERSION, excel, lexicon_stamp]).encode("utf-8"))
+    def __init__(self, *, excel: bool, lexicon_stamp: str, places_stamp: str = "") -> None:
+        # The place data (`pipeline.places.gazetteer.places_stamp`): installing it relinks the next run's tables.
+        self.hash = hashlib.sha256(json.dumps([VERSION, excel, lexicon_stamp, places_stamp]).encode("utf-8"))
 
     def add(self, slot: Slot, key: str | None) -> None:
         self.hash.update(json.dumps([asdict(slot), key], ensure_ascii=False).encode("utf-8") + b"\n")

@@ -25,6 +25,7 @@ from .analysis import (
     plot_top,
     top_entities,
 )
+from .map import place_points, places_note, plot_map
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
@@ -73,6 +74,7 @@ def render_report(tables: RunTables) -> str:
         f"<div class='chart'>{figure_svg(plot_timeline(tables))}</div>",
         "<h2>Co-occurrence network</h2>",
         f"<div class='chart'>{figure_svg(plot_network(tables))}</div>",
+        *places_section(tables),
         "<h2>Most mentioned entities</h2>",
         _table(
             top_entities(tables, n=25),
@@ -86,6 +88,20 @@ def render_report(tables: RunTables) -> str:
         parts += ["<h2>The article with the most mentions</h2>", article_html(tables, busiest)]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def places_section(tables: RunTables) -> list[str]:
+    """The map of the run's places, what it shows (or why it is empty), and the most mentioned places."""
+    points = place_points(tables)
+    parts = [
+        "<h2>Places on a map</h2>",
+        f"<div class='chart'>{figure_svg(plot_map(tables))}</div>",
+        f"<p class='muted'>{html.escape(places_note(tables))}</p>",
+    ]
+    if len(points):
+        top = points.head(15).rename(columns={"name": "place", "country_code": "country"})
+        parts.append(_table(top, ["place", "country", "geonames_id", "mentions", "articles"]))
+    return parts
 
 
 def speed_cell(run_info: dict[str, Any]) -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import combinations
+from typing import Any
 
 import pandas as pd
 
 from .rows import Row
+from .schemas import PLACE_COLUMNS
 
 IdOf = Callable[[str, str], str]  # (label, canonical) -> entity ID
 
@@ -20,6 +22,20 @@ class EntityIndex:
     def __init__(self) -> None:
         self.rows: dict[str, Row] = {}
         self.surface: dict[str, Counter[str]] = defaultdict(Counter)
+        self.places: dict[str, Counter[tuple[Any, ...]]] = defaultdict(Counter)
+
+    def add_places(self, entities: Iterable[Row]) -> None:
+        """Count the GeoNames link that one article gave each of its entities (an unlinked one counts not)."""
+        for e in entities:
+            if e.get("link"):
+                self.places[e["entity_id"]][tuple(e[c] for c in PLACE_COLUMNS)] += 1
+
+    def place(self, eid: str) -> Row:
+        """An entity's link in the index: the one most of its articles chose; none on a tie."""
+        ranked = self.places[eid].most_common(2) if eid in self.places else []
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return dict.fromkeys(PLACE_COLUMNS)
+        return dict(zip(PLACE_COLUMNS, ranked[0][0], strict=True))
 
     def add(self, mentions: Iterable[Row], *, date: str | None) -> None:
         seen_here: set[str] = set()
@@ -51,7 +67,7 @@ class EntityIndex:
         rows = []
         for eid, row in self.rows.items():
             forms = sorted(self.surface[eid].items(), key=lambda item: (-item[1], item[0]))
-            rows.append({**row, "surface_forms": " | ".join(form for form, _ in forms)})
+            rows.append({**row, "surface_forms": " | ".join(form for form, _ in forms), **self.place(eid)})
         return sorted(rows, key=lambda r: (-r["mentions"], r["entity_id"]))
 
 

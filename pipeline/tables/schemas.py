@@ -35,6 +35,34 @@ def _positive() -> pa.Column:
     return pa.Column("int64", checks=pa.Check.ge(1), coerce=True)
 
 
+# How a place was linked to GeoNames (`pipeline.places.linker`): the name's only candidate, the largest by far,
+# or the one the article's other places support.
+LINK_METHODS = ("unique", "population", "context")
+
+
+def _place_columns() -> dict[str, pa.Column]:
+    """The GeoNames link of a LOC entity (issue 24); empty for every other entity and where nothing decides."""
+    return {
+        "geonames_id": _string(pa.Check.str_matches(r"^[0-9]+$"), nullable=True),
+        "country_code": _string(pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=True),
+        "latitude": pa.Column(float, checks=pa.Check.in_range(-90, 90), nullable=True, coerce=True),
+        "longitude": pa.Column(float, checks=pa.Check.in_range(-180, 180), nullable=True, coerce=True),
+        "link": _string(pa.Check.isin(LINK_METHODS), nullable=True),
+    }
+
+
+PLACE_COLUMNS = tuple(_place_columns())
+
+
+def _unset(column: pd.Series) -> pd.Series:
+    return column.fillna("").astype(str) == ""
+
+
+PLACE_CHECKS = [
+    pa.Check(lambda df: _unset(df["geonames_id"]) == _unset(df["link"]), error="a link has a GeoNames ID and a method"),
+    pa.Check(lambda df: _unset(df["link"]) | (df["label"] == "LOC"), error="only LOC entities are linked"),
+]
+
 # Who decided a mention's label: the NER model, the article (one label for all mentions of one canonical
 # name, or an inflected form of a person's name) or the word lists (a demonym tagged as a name).
 LABEL_SOURCES = ("model", "article", "lexicon")
@@ -79,11 +107,15 @@ ENTITIES = pa.DataFrameSchema(
         "surface_forms": _string(NON_EMPTY),
         "article_entity_id": _string(NON_EMPTY),
         "article_canonical": _string(NON_EMPTY),
+        **_place_columns(),
     },
-    checks=pa.Check(
-        lambda df: df["mentions"] == df["name_mentions"] + df["derived_mentions"] + df["part_mentions"],
-        error="mentions must be the sum of name, derived and part mentions",
-    ),
+    checks=[
+        pa.Check(
+            lambda df: df["mentions"] == df["name_mentions"] + df["derived_mentions"] + df["part_mentions"],
+            error="mentions must be the sum of name, derived and part mentions",
+        ),
+        *PLACE_CHECKS,
+    ],
     strict=True,
     ordered=True,
     name="entities",
@@ -117,7 +149,9 @@ ENTITY_INDEX = pa.DataFrameSchema(
         "first_date": _string(nullable=True),
         "last_date": _string(nullable=True),
         "surface_forms": _string(NON_EMPTY),
+        **_place_columns(),
     },
+    checks=PLACE_CHECKS,
     strict=True,
     ordered=True,
     name="entity_index",

@@ -26,10 +26,12 @@ PART_ROWS = 2_000_000
 
 
 def arrow_schema(schema: pa.DataFrameSchema) -> pa_arrow.Schema:
-    """The Parquet schema of a table: strings stay strings (IDs such as `007`), counts are int64."""
+    """The Parquet schema of a table: strings stay strings (IDs such as `007`), counts are int64, coordinates
+    float64."""
     fields = []
     for name, column in schema.columns.items():
-        kind = pa_arrow.int64() if str(column.dtype) == "int64" else pa_arrow.string()
+        kinds = {"int64": pa_arrow.int64(), "float64": pa_arrow.float64()}
+        kind = kinds.get(str(column.dtype), pa_arrow.string())
         fields.append(pa_arrow.field(name, kind, nullable=True))
     return pa_arrow.schema(fields)
 
