@@ -2,6 +2,9 @@
 # Each installs what it needs into .venv, once: running needs the package alone (no extra), the tests add the
 # dev extra (linters, test tools, Dask, the accurate model's encoder ...), the notebook adds Jupyter.
 PY ?= python3
+# PyTorch, which only fine-tuning the accurate model's encoder needs (the tests fine-tune a tiny one). This
+# machine's pip finds the CPU build of 2.13.0 on disk; elsewhere pass e.g. TORCH="torch --index-url URL".
+TORCH ?= torch==2.13.0
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -14,6 +17,7 @@ $(VENV)/.installed-run: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-run
+	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 

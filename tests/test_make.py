@@ -49,6 +49,8 @@ def test_make_run_installs_no_extra_and_make_test_adds_the_dev_extra() -> None:
     assert any(re.search(r"pip install .*-e \.$", line) for line in run_installs)
     test_installs = [line for line in make_plan("test").splitlines() if "pip install" in line]
     assert any('-e ".[dev]"' in line for line in test_installs), test_installs
+    # The tests fine-tune a tiny encoder: torch comes in before the dev extra, as the pinned CPU build.
+    assert any(re.search(r"pip install .*torch==", line) for line in test_installs), test_installs
 
 
 def test_no_test_tool_is_a_dependency_of_running() -> None:

@@ -48,3 +48,10 @@ def test_model_is_under_50_mb() -> None:
     folder = models_dir() / default_model_name()
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     assert size < 50 * 1024 * 1024, f"{folder} is {size / 1e6:.1f} MB"
+
+
+def test_accurate_model_is_at_most_60_mb() -> None:
+    """Every committed model stays in git's history: the accurate one, with its tuned layers, keeps to 60 MB."""
+    folder = models_dir() / "de_entities_ner_e5"
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert size <= 60_000_000, f"{folder} is {size / 1e6:.1f} MB"

@@ -38,7 +38,9 @@ class E5Encoder:
         layers: Sequence[int],
         window: int = 510,
         overlap: int = 128,
-        batch_pieces: int = 2048,
+        # Pieces per padded batch: 512 ran as fast as 2,048 on 2 cores and kept the peak RSS of a 64-article
+        # batch 200 MB lower (the batches' hidden states live until their doc's vectors are assembled).
+        batch_pieces: int = 512,
         graph: bytes | None = None,
     ):
         self.weights = weights

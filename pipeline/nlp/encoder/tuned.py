@@ -48,6 +48,10 @@ class TunedLayers:
         options = ort.SessionOptions()
         options.intra_op_num_threads = blas_threads()
         options.inter_op_num_threads = 1
+        # Every batch has another shape: a memory pattern per shape or an arena sized to the largest one only
+        # holds memory that the next batch does not reuse.
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         try:
             self.session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         except Exception as err:  # onnxruntime raises its own exception types for a damaged graph
