@@ -25,6 +25,8 @@ from pipeline.batch.folder import sweep_temporary
 from pipeline.errors import PipelineError
 from pipeline.nlp.build import build_pipeline
 from pipeline.tables.output import read_csv
+from pipeline.tables.schemas import TABLES
+from pipeline.tables.writer import TableWriter
 
 pytestmark = pytest.mark.slow
 
@@ -118,6 +120,18 @@ def test_start_up_sweep_removes_only_what_a_run_left(tmp_path: Path) -> None:
     assert [name for name in ours if (tmp_path / name).exists()] == []
     assert [name for name in theirs if not (tmp_path / name).exists()] == []
     assert not (tmp_path / ".entities.parquet.abcdefgh.tmp").exists()
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_start_up_sweep_removes_the_temporary_files_of_every_table(tmp_path: Path, name: str) -> None:
+    """A run killed while it wrote a table (`aliases` and `ambiguous` were once missed) leaves nothing behind."""
+    table = TABLES[name]
+    writer = TableWriter(tmp_path, name, table.schema, excel=False, parquet="parquet" in table.formats)
+    writer.csv.close()  # killed: the temporary files stay, nothing is renamed
+    left = sorted(entry.name for entry in tmp_path.iterdir())
+    assert left and all(entry.startswith(f".{name}.") and entry.endswith(".tmp") for entry in left)
+    sweep_temporary(tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_output_folder_inside_the_input_is_never_read(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
 from ..tables.output import BOM, atomic_write_bytes, atomic_write_text, restore, rows_csv_bytes
 from ..tables.rows import Row
-from ..tables.schemas import ALIASES, AMBIGUOUS, ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from ..tables.schemas import ENTITIES, TABLES
 from ..tables.writer import TableWriter, write_table
 from ..util import VERSION
 from .engines import fork_workers, make_engine
@@ -299,10 +299,10 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
             names.add(result["entities"])
     identity = resolve_corpus(names.mentions, load_lexicon(), together=names.together, articles=names.articles)
     linker = RunLinker()
+    # The tables streamed article by article; the others are built from the whole corpus after the last one.
     writers = {
-        "mentions": TableWriter(out, "mentions", MENTIONS, excel=excel),
-        "entities": TableWriter(out, "entities", ENTITIES, excel=excel),
-        "articles": TableWriter(out, "articles", ARTICLES, excel=excel, parquet=False),
+        name: TableWriter(out, name, TABLES[name].schema, excel=excel, parquet="parquet" in TABLES[name].formats)
+        for name in ("mentions", "entities", "articles")
     }
     chunks: dict[str, list[Row]] = {name: [] for name in writers}
     stems: dict[str, str] = {}  # article ID -> file stem, for the article tables of the current chunk
@@ -348,10 +348,14 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
     summary.places = linker.info()
     entity_table = index.table()
     summary.entities = len(entity_table)
-    write_table(out, "entity_index", ENTITY_INDEX, entity_table, excel=excel)
-    write_table(out, "cooccurrence", COOCCURRENCE, cooccurrence.table(), excel=excel)
-    write_table(out, "aliases", ALIASES, names.aliases(identity, entity_id), excel=excel)
-    write_table(out, "ambiguous", AMBIGUOUS, names.ambiguous(identity.ambiguous, entity_id), excel=excel)
+    corpus_tables = {
+        "entity_index": entity_table,
+        "cooccurrence": cooccurrence.table(),
+        "aliases": names.aliases(identity, entity_id),
+        "ambiguous": names.ambiguous(identity.ambiguous, entity_id),
+    }
+    for name, rows in corpus_tables.items():
+        write_table(out, name, TABLES[name].schema, rows, excel=excel)
 
 
 def with_corpus_identity(row: Row, identity: CorpusIdentity) -> Row:

@@ -19,14 +19,15 @@ from filelock import FileLock, Timeout
 
 from ..errors import Errors, OutputError
 from ..tables.output import atomic_write_text
+from ..tables.schemas import TABLE_NAMES
 
 LOCK_NAME = ".de-entities.lock"
 OWNER_NAME = ".de-entities.owner.json"
 # The subfolders of per-article files; the corpus tables are at the top of the folder.
 ARTICLE_FOLDERS = ("articles", "texts", "results")
-TABLE_NAMES = ("mentions", "entities", "articles", "entity_index", "cooccurrence")
 # The temporary names this project's writers use (tempfile's 8 random characters between the dots):
-# `.<file>.<random>.tmp` for an atomic write, `.<table>.csv|parquet.<random>.tmp` for a table being written,
+# `.<file>.<random>.tmp` for an atomic write, `.<table>.csv|parquet.<random>.tmp` for a table being written
+# (every table of the registry, `pipeline.tables.schemas.TABLES`),
 # `.slots.<random>.tmp` for the spool of a run's article order.
 _RANDOM = r"[a-z0-9_]{8}"
 TOP_TEMP_RE = re.compile(rf"^\.(slots|run\.json|({'|'.join(TABLE_NAMES)})\.(csv|parquet)(\.old)?)\.{_RANDOM}\.tmp$")

@@ -19,25 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ..tables.output import atomic_write_text
+from ..tables.schemas import TABLE_FILES
 from ..util import CONFIGS_DIR, VERSION
 from .slots import Slot
-
-# The tables that every run writes, and that must be in place for a rerun to keep them.
-TABLE_FILES = (
-    "articles.csv",
-    "mentions.csv",
-    "mentions.parquet",
-    "entities.csv",
-    "entities.parquet",
-    "entity_index.csv",
-    "entity_index.parquet",
-    "cooccurrence.csv",
-    "cooccurrence.parquet",
-    "aliases.csv",
-    "aliases.parquet",
-    "ambiguous.csv",
-    "ambiguous.parquet",
-)
 
 
 def previous_run(out: Path) -> dict[str, Any]:

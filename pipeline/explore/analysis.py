@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from spacy import displacy
 
 from ..errors import Errors, UsageError
 from ..tables.output import read_table, safe_file_stem
-from ..tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from ..tables.schemas import TABLES
 
 COLOURS = {"PER": "#c06c84", "LOC": "#6c9a8b", "ORG": "#5b7db1", "MISC": "#d9a441"}
 COUNT_COLUMNS = ("chars", "tokens", "mentions", "entities", "articles", "sentences", "start", "end", "sentence")
@@ -54,13 +54,9 @@ def load_tables(out_dir: Path | str) -> RunTables:
         hint = ", or run that command again to finish the run that started there" if started else ""
         raise UsageError(Errors.E083.format(path=out, missing=", ".join(missing), hint=hint))
     frames = {}
-    for name, schema in (
-        ("articles", ARTICLES),
-        ("mentions", MENTIONS),
-        ("entities", ENTITIES),
-        ("entity_index", ENTITY_INDEX),
-        ("cooccurrence", COOCCURRENCE),
-    ):
+    # The registry's tables that the analysis reads: the fields of `RunTables`.
+    for name in (field.name for field in fields(RunTables) if field.name in TABLES):
+        schema = TABLES[name].schema
         df = read_table(out / f"{name}.csv")
         for column in schema.columns:
             if column in COUNT_COLUMNS or column.endswith("_mentions") or column == "first_start":

@@ -6,6 +6,8 @@ every bad cell, not only the first. IDs are strings throughout, so `007` never t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -200,6 +202,41 @@ AMBIGUOUS = pa.DataFrameSchema(
     ordered=True,
     name="ambiguous",
 )
+
+
+@dataclass(frozen=True)
+class Table:
+    """One output table of a run: its file name (without suffix), its schema and the formats it is written in."""
+
+    schema: pa.DataFrameSchema
+    formats: tuple[str, ...] = ("csv", "parquet")
+
+    @property
+    def name(self) -> str:
+        return str(self.schema.name)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The table's files (or, for a parquet table of many parts, folders) in the output folder."""
+        return tuple(f"{self.name}.{suffix}" for suffix in self.formats)
+
+
+# The registry of the output tables: every place that lists, writes, sweeps or reads tables takes them from here.
+# `articles` has no parquet copy: it is the run's index, read line by line (`de-entities show`, `failures`).
+TABLES = {
+    table.name: table
+    for table in (
+        Table(MENTIONS),
+        Table(ENTITIES),
+        Table(ARTICLES, formats=("csv",)),
+        Table(ENTITY_INDEX),
+        Table(COOCCURRENCE),
+        Table(ALIASES),
+        Table(AMBIGUOUS),
+    )
+}
+TABLE_NAMES = tuple(TABLES)
+TABLE_FILES = tuple(file for table in TABLES.values() for file in table.files)
 
 
 def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
