@@ -24,6 +24,7 @@ from typing import Any
 from spacy.language import Language
 
 from ..errors import Errors, OutputError, PipelineError, UsageError, Warnings
+from ..invalidation import TablesDigest, known_fingerprint
 from ..names.identity import CorpusIdentity, resolve_corpus
 from ..names.lexicon import lexicon_stamp, load_lexicon
 from ..nlp.build import PIPELINE_CONFIG
@@ -40,16 +41,7 @@ from .engines import fork_workers, make_engine
 from .folder import LOCK_NAME, FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
 from .readers import FORMATS, Article, ReadStats, check_inputs, read_records
-from .reuse import (
-    TablesDigest,
-    forget_tables,
-    known_fingerprint,
-    last_speed,
-    model_meta,
-    model_stamp,
-    previous_run,
-    tables_in_place,
-)
+from .reuse import forget_tables, last_speed, model_meta, model_stamp, previous_run, tables_in_place
 from .slots import Slot, SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, read_result
 

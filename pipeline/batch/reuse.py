@@ -1,5 +1,8 @@
 """What a rerun into the same folder can reuse from the last complete run, so that it does no work twice.
 
+The stamps and digests themselves, and the table of which input invalidates which output, are in
+`pipeline.invalidation`; this module applies them to an output folder.
+
 - The model's fingerprint (part of every result key): loading and building the pipeline only to compute it
   costs more than the rest of a rerun. `run.json` keeps it with a stamp of what it was computed from (this
   package's version, the pipeline config, the model folder's files by size and modification time); a rerun
@@ -11,16 +14,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .. import invalidation
 from ..tables.output import atomic_write_text
 from ..tables.schemas import TABLE_FILES
-from ..util import CONFIGS_DIR, VERSION
+from ..util import CONFIGS_DIR
 from .slots import Slot
 
 
@@ -34,7 +36,7 @@ def previous_run(out: Path) -> dict[str, Any]:
 
 
 def model_stamp(model: str | Path | None) -> str | None:
-    """A stamp of the model folder, the pipeline config and this version; None if the model is no folder."""
+    """The model stamp (`pipeline.invalidation.model_stamp`); None if the model is no folder."""
     from ..nlp.loading import resolve_model
 
     try:
@@ -45,14 +47,8 @@ def model_stamp(model: str | Path | None) -> str | None:
         return None  # an installed package: loaded to compute its fingerprint
     from ..names.lexicon import lexicon_dir
 
-    parts = [VERSION, str(resolved.resolve()), (CONFIGS_DIR / "pipeline.cfg").read_text(encoding="utf-8")]
-    # The word lists are part of the fast model's features, so the stamp follows them as it follows the model.
-    for folder in (resolved, lexicon_dir()):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                parts.append(f"{path.relative_to(folder)}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    config_text = (CONFIGS_DIR / "pipeline.cfg").read_text(encoding="utf-8")
+    return invalidation.model_stamp(resolved, config_text=config_text, lexicon=lexicon_dir())
 
 
 def model_meta(model: str | Path | None) -> dict[str, Any]:
@@ -80,28 +76,6 @@ def last_speed(previous: dict[str, Any]) -> dict[str, Any] | None:
         return None
     measured = previous.get("speed_measured") or (previous.get("timings") or {}).get("started")
     return {"words_per_s": float(speed), "measured": measured}
-
-
-def known_fingerprint(previous: dict[str, Any], stamp: str | None) -> str | None:
-    """The model fingerprint of the last run, if it was computed from the same model, config and version."""
-    key = previous.get("result_key") or {}
-    if stamp is not None and key.get("model_stamp") == stamp and isinstance(key.get("fingerprint"), str):
-        return str(key["fingerprint"])
-    return None
-
-
-class TablesDigest:
-    """A running hash of everything the corpus tables are made from, fed one slot at a time."""
-
-    def __init__(self, *, excel: bool, lexicon_stamp: str, places_stamp: str = "") -> None:
-        # The place data (`pipeline.places.gazetteer.places_stamp`): installing it relinks the next run's tables.
-        self.hash = hashlib.sha256(json.dumps([VERSION, excel, lexicon_stamp, places_stamp]).encode("utf-8"))
-
-    def add(self, slot: Slot, key: str | None) -> None:
-        self.hash.update(json.dumps([asdict(slot), key], ensure_ascii=False).encode("utf-8") + b"\n")
-
-    def hexdigest(self) -> str:
-        return self.hash.hexdigest()
 
 
 def tables_in_place(out: Path, slots: Iterable[Slot]) -> bool:

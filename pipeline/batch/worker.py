@@ -7,8 +7,6 @@ Only small outcomes travel back.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..invalidation import model_fingerprint, result_key
 from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
 from ..tables.output import atomic_write_bytes, atomic_write_text
@@ -52,12 +51,12 @@ class Job:
 def fingerprint(nlp: Language) -> str:
     """What an article's result depends on besides its text: the model's files, the word lists, the stages
     and their settings, the package version (see `pipeline_digest`)."""
-    return pipeline_digest(nlp)[:16]
+    return model_fingerprint(pipeline_digest(nlp))
 
 
 def article_key(article: Article, model_fingerprint: str) -> str:
-    payload = json.dumps([article.text, article.title, article.date, model_fingerprint], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """The result key of an article (`pipeline.invalidation.result_key`)."""
+    return result_key(text=article.text, title=article.title, date=article.date, fingerprint=model_fingerprint)
 
 
 class Runner:

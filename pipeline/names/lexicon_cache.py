@@ -9,7 +9,6 @@ the lexicon is then parsed as before.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from ..util import VERSION
+from ..invalidation import sources_stamp
 
 T = TypeVar("T")
 
@@ -28,11 +27,8 @@ def cache_dir() -> Path:
 
 
 def cache_key(sources: Iterable[Path]) -> str:
-    parts = [VERSION]
-    for path in sources:
-        stat = path.stat()
-        parts.append(f"{path.resolve()}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:20]
+    """The lexicon stamp (`pipeline.invalidation.sources_stamp`), which names the pickle."""
+    return sources_stamp(sources)
 
 
 def cached(name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.util import registry
 from thinc.api import Config
 
+from .. import invalidation
 from ..errors import Errors, UsageError
 from ..names.lexicon import lexicon_dir
-from ..util import CONFIGS_DIR, VERSION
+from ..util import CONFIGS_DIR
 from .loading import load
 
 PIPELINE_CONFIG = CONFIGS_DIR / "pipeline.cfg"
@@ -61,32 +61,8 @@ def build_pipeline(model: str | Path | None = None, *, config_path: Path = PIPEL
     return nlp
 
 
-def folder_digest(folder: Path) -> str:
-    """SHA-256 over the names and contents of every file under `folder`, in a fixed order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def pipeline_digest(nlp: Language) -> str:
-    """A digest of what the results of a pipeline depend on besides the text.
-
-    Retraining a model keeps its name and version, and so do edits of the word lists or of the code, so
-    those are not enough: the digest covers the model's files (or the pipeline's bytes if it was never
-    saved), the word lists in the lexicon folder, the stage settings and the package version.
-    """
-    digest = hashlib.sha256()
-    for part in (VERSION, PIPELINE_CONFIG.read_text(encoding="utf-8"), nlp.config.to_str()):
-        digest.update(part.encode("utf-8") + b"\0")
-    model_path = nlp.path
-    if model_path is not None and Path(model_path).is_dir():
-        digest.update(folder_digest(Path(model_path)).encode("ascii"))
-    else:
-        digest.update(hashlib.sha256(nlp.to_bytes(exclude=["vocab"])).hexdigest().encode("ascii"))
-    digest.update(folder_digest(lexicon_dir()).encode("ascii"))
-    return digest.hexdigest()
+    """The pipeline digest (`pipeline.invalidation.pipeline_digest`) with this package's config and word lists."""
+    return invalidation.pipeline_digest(
+        nlp, config_text=PIPELINE_CONFIG.read_text(encoding="utf-8"), lexicon=lexicon_dir()
+    )

