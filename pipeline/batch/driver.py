@@ -15,7 +15,7 @@ import json
 import logging
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,7 @@ from .options import Interrupted, RunOptions, RunSummary
 from .readers import FORMATS, Article, ReadStats, check_inputs, read_records
 from .reuse import forget_tables, last_speed, model_meta, model_stamp, previous_run, tables_in_place
 from .slots import Slot, SlotSpool, assign_slots
-from .worker import Job, Pending, Runner, article_key, read_result
+from .worker import Job, Pending, Runner, StoredResult, article_key, read_result
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def _run(
                 continue
             if not options.force and runner.result_path(slot.stem).exists():
                 summary.redone += 1  # made by another model, settings or text, or cut short
-            pending.append((record, slot.stem, key))
+            pending.append(Pending(record, slot.stem, key))
             pending_slots.append(index)
             if len(pending) >= options.batch_size:
                 yield Job(pending, pending_slots, str(out), options)
@@ -350,7 +350,7 @@ def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSumma
         write_table(out, name, TABLES[name].schema, rows, excel=excel)
 
 
-def with_corpus_identity(row: Row, identity: CorpusIdentity) -> Row:
+def with_corpus_identity(row: Mapping[str, Any], identity: CorpusIdentity) -> Row:
     """A mention or entity row with the corpus identity in `entity_id` and `canonical`, and the article's kept."""
     label, canonical = identity((row["label"], row["canonical"]))
     return {
@@ -384,7 +384,7 @@ def write_article_tables(out: Path, rows: list[Row], stems: dict[str, str], *, e
         atomic_write_bytes(path, data)
 
 
-def article_row(slot: Slot, result: Row | None) -> Row:
+def article_row(slot: Slot, result: StoredResult | None) -> Row:
     """The articles-table row of one input article, from its result file or its error."""
     row: Row = {
         "article_id": slot.article_id,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, TypedDict, cast
 
 import orjson
 from spacy.attrs import IS_SPACE
@@ -21,7 +22,7 @@ from ..invalidation import model_fingerprint, result_key
 from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
 from ..tables.output import atomic_write_bytes, atomic_write_text
-from ..tables.rows import Row, entity_rows
+from ..tables.rows import EntityRow, MentionRow, entity_rows
 from ..util import keep_freed_memory
 from .chunking import split_text
 from .options import RunOptions
@@ -34,8 +35,44 @@ ZONE_BATCHES = 50
 # stay cached for the whole run, at the memory cost of these batches' vocabulary only.
 WARM_BATCHES = 2
 
-Pending = tuple[Article, str, str]  # an article to process, its file stem and its result key
-Outcome = list[tuple[int, str | None, int]]  # per article of a job: (position in the job, error or None, words)
+
+class Pending(NamedTuple):
+    """An article to process, with its file stem and its result key."""
+
+    article: Article
+    stem: str
+    key: str
+
+
+class ArticleOutcome(NamedTuple):
+    """What travels back from a worker for one article of a job."""
+
+    position: int  # in the job
+    error: str | None
+    words: int
+
+
+Outcome = list[ArticleOutcome]
+
+
+class ArticleResult(TypedDict):
+    """One article annotated, in memory: its normalised text, words and rows."""
+
+    text: str
+    tokens: int
+    mentions: list[MentionRow]
+    entities: list[EntityRow]
+
+
+class StoredResult(TypedDict):
+    """An article's result file (`results/<stem>.json`): what the corpus tables are rebuilt from."""
+
+    key: str
+    article_id: str
+    chars: int
+    tokens: int
+    mentions: list[MentionRow]
+    entities: list[EntityRow]
 
 
 @dataclass(frozen=True)
@@ -101,7 +138,7 @@ class Runner:
     def result_path(self, stem: str) -> Path:
         return self.out_dir / "results" / f"{stem}.json"
 
-    def cached(self, stem: str, key: str) -> Row | None:
+    def cached(self, stem: str, key: str) -> StoredResult | None:
         """The article's earlier result, if it was made from the same text and model and `force` is off."""
         if self.options.force:
             return None
@@ -109,19 +146,19 @@ class Runner:
 
     def process(self, job: Job) -> Outcome:
         """Annotate a job's articles and write their results; returns (position, error, words) per article."""
-        results = self.annotate_in_zone([article for article, _, _ in job.articles])
+        results = self.annotate_in_zone([pending.article for pending in job.articles])
         outcome: Outcome = []
         done = []
-        for i, ((article, stem, key), result) in enumerate(zip(job.articles, results, strict=True)):
+        for i, (pending, result) in enumerate(zip(job.articles, results, strict=True)):
             if isinstance(result, Exception):
-                outcome.append((i, f"processing failed: {type(result).__name__}: {result}", 0))
+                outcome.append(ArticleOutcome(i, f"processing failed: {type(result).__name__}: {result}", 0))
             else:
-                done.append((article, stem, key, result))
-                outcome.append((i, None, result["tokens"]))
+                done.append((pending, result))
+                outcome.append(ArticleOutcome(i, None, result["tokens"]))
         self.save(done)
         return outcome
 
-    def annotate_in_zone(self, articles: Sequence[Article]) -> list[Row | Exception]:
+    def annotate_in_zone(self, articles: Sequence[Article]) -> list[ArticleResult | Exception]:
         """Annotate inside a spaCy memory zone that is renewed every `ZONE_BATCHES` batches.
 
         A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
@@ -145,7 +182,7 @@ class Runner:
             self.zone.close()
         self.zone, self.zone_batches = None, 0
 
-    def annotate(self, articles: Sequence[Article]) -> list[Row | Exception]:
+    def annotate(self, articles: Sequence[Article]) -> list[ArticleResult | Exception]:
         """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
         texts = [self.normalise(a.text) for a in articles]
         pieces = [
@@ -162,16 +199,21 @@ class Runner:
             if len(articles) == 1:
                 raise
             return [self._annotate_one(a) for a in articles]
-        results: list[Row | Exception] = [{"text": t, "tokens": 0, "mentions": []} for t in texts]
+        results: list[ArticleResult] = [{"text": t, "tokens": 0, "mentions": [], "entities": []} for t in texts]
         sentences_before = [0] * len(articles)
         chunks = [0] * len(articles)
         for (i, offset, _), doc in zip(pieces, docs, strict=True):
             result = results[i]
-            assert isinstance(result, dict)
-            for row in doc._.mentions:
-                row = dict(row, start=row["start"] + offset, end=row["end"] + offset)
-                row["sentence"] += sentences_before[i]
-                result["mentions"].append(row)
+            mention: MentionRow
+            for mention in doc._.mentions:
+                result["mentions"].append(
+                    {
+                        **mention,
+                        "start": mention["start"] + offset,
+                        "end": mention["end"] + offset,
+                        "sentence": mention["sentence"] + sentences_before[i],
+                    }
+                )
             result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
             sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
             chunks[i] += 1
@@ -180,25 +222,24 @@ class Runner:
             result["entities"] = doc._.entities
         for result, n in zip(results, chunks, strict=True):
             if n > 1:
-                assert isinstance(result, dict)
                 result["entities"] = entity_rows(result["mentions"])
-        return results
+        return list(results)
 
-    def _annotate_one(self, article: Article) -> Row | Exception:
+    def _annotate_one(self, article: Article) -> ArticleResult | Exception:
         try:
             return self.annotate([article])[0]
         except Exception as err:
             return err
 
-    def save(self, batch: Sequence[tuple[Article, str, str, Row]]) -> None:
+    def save(self, batch: Sequence[tuple[Pending, ArticleResult]]) -> None:
         """Write each article's text, then its result file, which marks it done.
 
         The article's entity table (`articles/<stem>.csv`) is written by the run at the end, with the corpus
         identity, which no single article knows.
         """
-        for article, stem, key, result in batch:
+        for (article, stem, key), result in batch:
             atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
-            record = {
+            record: StoredResult = {
                 "key": key,
                 "article_id": article.id,
                 "chars": len(result["text"]),
@@ -209,7 +250,7 @@ class Runner:
             atomic_write_bytes(self.result_path(stem), orjson.dumps(record))
 
 
-def read_result(path: Path, *, key: str | None) -> Row | None:
+def read_result(path: Path, *, key: str | None) -> StoredResult | None:
     """An article's result file, or None if it is missing, unreadable, corrupt or made from other input.
 
     A full disk or a crash of the file system can leave a result that is cut short or empty; another
@@ -224,7 +265,7 @@ def read_result(path: Path, *, key: str | None) -> Row | None:
     shapes = {"chars": int, "tokens": int, "mentions": list, "entities": list}
     if not all(isinstance(result.get(name), kind) for name, kind in shapes.items()):
         return None
-    return result
+    return cast(StoredResult, result)  # its shape checked above; the rows are this project's own
 
 
 _RUNNERS: dict[tuple[str, str], Runner] = {}

@@ -4,7 +4,7 @@ names each corpus entity appears under (aliases) or could be (ambiguous short fo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
@@ -127,7 +127,7 @@ class NameCounts:
         self.articles: Counter[tuple[str, str]] = Counter()
         self.together: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
-    def add(self, entities: Iterable[Row]) -> None:
+    def add(self, entities: Iterable[Mapping[str, Any]]) -> None:
         keys = set()
         for e in entities:
             key = (e["label"], e["canonical"])

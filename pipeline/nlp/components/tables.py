@@ -13,7 +13,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...tables.rows import Row, entity_rows
+from ...tables.rows import MentionRow, entity_rows
 from .canonical import ensure_extensions as ensure_canonical
 
 
@@ -23,11 +23,11 @@ def entity_id(label: str, canonical: str) -> str:
     return f"{label}-{digest}"
 
 
-def mention_rows(doc: Doc) -> list[Row]:
+def mention_rows(doc: Doc) -> list[MentionRow]:
     """One row per entity mention, with sentence index and character offsets into `doc.text`."""
     # Sentence starts in order, searched by bisection: `ent.sent` walks back token by token for each entity.
     starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    rows = []
+    rows: list[MentionRow] = []
     for ent in doc.ents:
         sentence = bisect_right(starts, ent.start) - 1
         ext = ent._  # one extension accessor per entity: each `ent._` builds a new one
