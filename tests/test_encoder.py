@@ -189,3 +189,16 @@ def test_tuned_features_refuse_a_missing_file_and_a_layer_mix(tmp_path: Path) ->
     model = E5Features([8], tuned=tmp_path / "missing.onnx")
     with pytest.raises(PipelineError, match="E055"):
         model.initialize()
+
+
+def test_a_docs_tuned_features_do_not_depend_on_the_other_docs_of_its_batch(
+    two_layer_graphs: dict[str, bytes], vocab: spacy.vocab.Vocab
+) -> None:
+    """int8 layers quantise activations per batch: a doc must never share a batch with other docs, or its
+    entities would change with the batch size, the workers and a restarted run."""
+    doc = Doc(vocab, words=["Der", "Kreml-Sprecher", "Peskow", "sagte", "in", "Moskau", "nichts", "."])
+    loud = Doc(vocab, words=["GEWALTIGER", "LÄRM", "!!!", "Ω", "Überschallflugzeug", "x" * 40])
+    encoder = get_encoder((2,), two_layer_graphs["int8"])
+    alone = encoder([doc], context="doc")[0]
+    together = encoder([loud, doc, loud], context="doc")[1]
+    assert np.array_equal(alone, together)

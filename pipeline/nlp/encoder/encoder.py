@@ -152,15 +152,17 @@ class E5Encoder:
         return out
 
     def __call__(self, docs: Iterable[Doc], *, context: str = "sentence") -> list[np.ndarray]:
-        """(n_tokens, n_layers, width) per doc."""
-        docs = list(docs)
-        doc_units = [self.doc_units(doc, context=context) for doc in docs]
-        flat = [unit for units in doc_units for unit in units]
-        vectors = self.piece_vectors(flat)
-        out, k = [], 0
-        for doc, units in zip(docs, doc_units, strict=True):
-            out.append(self.token_vectors(units, len(doc), vectors[k : k + len(units)]))
-            k += len(units)
+        """(n_tokens, n_layers, width) per doc.
+
+        Each doc is encoded in padded batches of its own sentences only. The tuned layers quantise their
+        activations per batch (one int8 scale per matrix product), so a sentence's vectors depend on its
+        batch: batches drawn from several docs would make a doc's entities depend on which docs were
+        processed with it (the batch size, the number of workers, a restarted run).
+        """
+        out = []
+        for doc in docs:
+            units = self.doc_units(doc, context=context)
+            out.append(self.token_vectors(units, len(doc), self.piece_vectors(units)))
         return out
 
     def sentence_embedding(self, texts: Sequence[str]) -> np.ndarray:
