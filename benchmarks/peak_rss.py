@@ -9,18 +9,12 @@ Prints the peak RSS (Linux `ru_maxrss`) after reading the texts, after loading t
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import time
 from pathlib import Path
 
-from speed import read_10kgnad
+from speed import peak_rss_mb, read_10kgnad, report
 
 import pipeline
-
-
-def peak_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def main() -> None:
@@ -31,15 +25,15 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batch size")
     args = parser.parse_args()
     texts = read_10kgnad(args.corpus, limit=args.limit)
-    figures = {"texts_mb": peak_mb()}
+    figures = {"texts_mb": peak_rss_mb()}
     nlp = pipeline.load(args.model)
-    figures["loaded_mb"] = peak_mb()
+    figures["loaded_mb"] = peak_rss_mb()
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=args.batch_size):
         pass
     figures["seconds"] = round(time.perf_counter() - start, 1)
-    figures["peak_rss_mb"] = peak_mb()
-    print(json.dumps({"model": args.model or "fast", "articles": len(texts), **figures}, indent=2))
+    figures["peak_rss_mb"] = peak_rss_mb()
+    report({"model": args.model or "fast", "articles": len(texts), **figures}, None)
 
 
 if __name__ == "__main__":

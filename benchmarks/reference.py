@@ -18,15 +18,13 @@ of each is reported. Words are non-space tokens of spaCy's German tokenizer.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from speed import read_10kgnad
+from speed import peak_rss_mb, read_10kgnad, report
 
 import pipeline
 from pipeline.training.speed import count_words
@@ -83,12 +81,10 @@ def main() -> None:
             }
             for name in models
         },
-        # Linux reports the peak resident set size of this process in KiB; it covers every pipeline loaded.
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # It covers every pipeline loaded.
+        "peak_rss_mb": peak_rss_mb(),
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

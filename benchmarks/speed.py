@@ -26,6 +26,18 @@ from pipeline.batch.readers import Article, ReadOptions, read_records
 from pipeline.training.speed import best_seconds, count_words
 
 
+def peak_rss_mb() -> int:
+    """The peak resident set size of this process so far; Linux reports it in KiB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def report(result: dict, json_path: Path | None) -> None:
+    """Print the figures, and write them to `json_path` too when given."""
+    print(json.dumps(result, indent=2))
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
 def read_10kgnad(path: Path, *, limit: int | None) -> list[str]:
     """The texts of a `category;'text'` file, read by the pipeline's own CSV reader."""
     options = ReadOptions(delimiter=";", quotechar="'", header=False, text_field="1")
@@ -77,12 +89,9 @@ def main() -> None:
         "tokenizer_warm_cache_words_per_s": round(tokenizer_warm_wps),
         "model_words_per_s": round(model_wps),
         "model_share_of_tokenizer": round(model_wps / tokenizer_wps, 4),
-        # Linux reports the peak resident set size of this process in KiB.
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": peak_rss_mb(),
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

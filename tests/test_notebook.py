@@ -12,6 +12,20 @@ REPO = Path(__file__).parent.parent
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 
 
+def execute(out: Path) -> list:
+    """Run the notebook top to bottom with its OUT pointed at `out`; the outputs of its code cells."""
+    nbformat = require("nbformat", "running the notebook needs the dev extra")
+    nbclient = require("nbclient", "running the notebook needs the dev extra")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook.cells[1].source = notebook.cells[1].source.replace(
+        'OUT = REPO / "output" / "samples"', f"OUT = Path({str(out)!r})"
+    )
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
+    ).execute()
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+
+
 def test_notebook_is_stored_without_outputs() -> None:
     notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
@@ -27,17 +41,8 @@ def test_notebook_defines_no_pipeline_logic() -> None:
 
 @pytest.mark.slow
 def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
-    nbformat = require("nbformat", "running the notebook needs the dev extra")
-    nbclient = require("nbclient", "running the notebook needs the dev extra")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
     # Run it on a fresh output folder, so that it exercises the pipeline and not a stale folder.
-    notebook.cells[1].source = notebook.cells[1].source.replace(
-        'OUT = REPO / "output" / "samples"', f"OUT = Path({str(tmp_path / 'out')!r})"
-    )
-    nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
-    ).execute()
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    outputs = execute(tmp_path / "out")
     assert not [o for o in outputs if o.output_type == "error"]
     assert sum(1 for o in outputs if "image/png" in o.get("data", {})) >= 3
     assert (tmp_path / "out" / "entity_index.csv").exists()
@@ -45,8 +50,6 @@ def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_notebook_shows_an_article_of_the_run_it_is_pointed_at(tmp_path: Path) -> None:
-    nbformat = require("nbformat", "running the notebook needs the dev extra")
-    nbclient = require("nbclient", "running the notebook needs the dev extra")
     from pipeline.batch import RunOptions, run
 
     # Another run than the samples, as the notebook's comment invites: none of its articles is the sample's.
@@ -58,14 +61,7 @@ def test_notebook_shows_an_article_of_the_run_it_is_pointed_at(tmp_path: Path) -
         encoding="utf-8",
     )
     run([corpus], tmp_path / "out", options=RunOptions(workers=1))
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    notebook.cells[1].source = notebook.cells[1].source.replace(
-        'OUT = REPO / "output" / "samples"', f"OUT = Path({str(tmp_path / 'out')!r})"
-    )
-    nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
-    ).execute()
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    outputs = execute(tmp_path / "out")
     assert not [o for o in outputs if o.output_type == "error"]
     shown = [
         o["data"]["text/html"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..nlp.encoder.weights import read_weights
-from .finetune import _torch, build_torch_encoder
+from .finetune import build_torch_encoder, import_torch
 
 OPSET = 17
 ONNX_FILE = "tuned_layers.onnx"
@@ -29,7 +29,7 @@ def load_tuned(path: Path) -> dict[str, np.ndarray]:
 
 def export_onnx(tuned: Path | None, n_layers: int, output: Path, *, quantise: bool = True) -> Path:
     """The first `n_layers` layers (tuned ones from the .npz `tuned`, else the base weights) as ONNX at `output`."""
-    torch = _torch()
+    torch = import_torch()
     weights = read_weights(n_layers=n_layers)
     if tuned is not None:
         weights.tensors.update(load_tuned(tuned))

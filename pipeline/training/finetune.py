@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ..errors import Errors, PipelineError
 from ..nlp.encoder.encoder import E5Encoder
+from ..nlp.encoder.transformer import padding_mask
 from ..nlp.encoder.tuned import embeddings
 from ..nlp.encoder.weights import E5Weights, read_weights
 from .germeval import Sentence, bio_to_spans, read_sentences
@@ -54,7 +57,7 @@ class FinetuneOptions:
     threads: int = 2
 
 
-def _torch():  # type: ignore[no-untyped-def]
+def import_torch():  # type: ignore[no-untyped-def]
     try:
         import torch
     except ImportError:
@@ -70,12 +73,8 @@ class Example:
 
 
 def make_example(encoder: E5Encoder, sentence: Sentence, tags: dict[str, int], max_pieces: int) -> Example:
-    segments: list[tuple[str, int]] = []
-    for i, text in enumerate(sentence.words):
-        if i:
-            segments.append((" ", -1))
-        segments.append((text, i))
-    unit = encoder.unit(segments)
+    # The runtime's own split of a doc into pieces, so that training sees the pieces the model will see.
+    (unit,) = encoder.doc_units(Doc(Vocab(), words=sentence.words), context="doc")
     labels = np.full(len(unit.ids), -100, dtype=np.int64)
     first = np.full(len(sentence.words), -1, dtype=np.int64)
     for p, owners in enumerate(unit.owners):
@@ -92,6 +91,7 @@ def make_example(encoder: E5Encoder, sentence: Sentence, tags: dict[str, int], m
 
 
 def pad_batch(weights: E5Weights, batch: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The embedding output, the tags and the attention mask of a padded batch."""
     longest = max(len(e.ids) for e in batch) + 2
     ids = np.full((len(batch), longest), weights.pad, dtype=np.int64)
     labels = np.full((len(batch), longest), -100, dtype=np.int64)
@@ -103,12 +103,12 @@ def pad_batch(weights: E5Weights, batch: list[Example]) -> tuple[np.ndarray, np.
         ids[row, n + 1] = weights.eos
         labels[row, 1 : n + 1] = e.labels
         lengths[row] = n + 2
-    return embeddings(weights, ids), labels, lengths
+    return embeddings(weights, ids), labels, padding_mask(lengths, longest)
 
 
 def build_torch_encoder(weights: E5Weights, n_layers: int, n_tags: int = 0):  # type: ignore[no-untyped-def]
     """The first `n_layers` layers as a torch module (post-LN, tanh GELU as the numpy runtime), plus a head."""
-    torch = _torch()
+    torch = import_torch()
     nn = torch.nn
     hidden, heads, ffn, eps = weights.hidden, weights.n_heads, weights.ffn, weights.eps
 
@@ -176,14 +176,13 @@ def dev_f1(  # type: ignore[no-untyped-def]
     model, weights: E5Weights, examples: list[Example], sentences: list[Sentence], tag_names: list[str]
 ) -> float:
     """Span F1 over the 4 outer classes from each word's first-piece tag (a quick check, not the final score)."""
-    torch = _torch()
+    torch = import_torch()
     model.eval()
     tp = n_pred = n_gold = 0
     with torch.no_grad():
         for start in range(0, len(examples), 64):
             batch = examples[start : start + 64]
-            x, _, lengths = pad_batch(weights, batch)
-            mask = np.where(np.arange(x.shape[1])[None, :] < lengths[:, None], 0.0, -1e9).astype(np.float32)
+            x, _, mask = pad_batch(weights, batch)
             logits = model.head(model(torch.from_numpy(x), torch.from_numpy(mask))).numpy()
             for row, (e, s) in enumerate(zip(batch, sentences[start : start + 64], strict=True)):
                 pred = [tag_names[int(logits[row, p + 1].argmax())] if p >= 0 else "O" for p in e.first]
@@ -199,7 +198,7 @@ def dev_f1(  # type: ignore[no-untyped-def]
 
 def finetune(options: FinetuneOptions) -> dict:
     """Tune the first `n_layers` layers on GermEval train; write the tuned layers and a summary to `output`."""
-    torch = _torch()
+    torch = import_torch()
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
     rng = random.Random(options.seed)
@@ -238,8 +237,7 @@ def finetune(options: FinetuneOptions) -> dict:
         for batch_ids in batches:
             if step >= total:
                 break
-            x, y, lengths = pad_batch(weights, [train_ex[i] for i in batch_ids])
-            mask = np.where(np.arange(x.shape[1])[None, :] < lengths[:, None], 0.0, -1e9).astype(np.float32)
+            x, y, mask = pad_batch(weights, [train_ex[i] for i in batch_ids])
             hidden = model(torch.from_numpy(x), torch.from_numpy(mask))
             logits = model.head(model.dropout(hidden))
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(y).reshape(-1))

@@ -33,6 +33,12 @@ def gelu(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def padding_mask(lengths: np.ndarray, length: int) -> np.ndarray:
+    """(batch, length) float32: 0 on each row's first `lengths` positions, -1e9 on its padding, added to the
+    attention scores so that each window attends to its own pieces only."""
+    return np.where(np.arange(length)[None, :] < lengths[:, None], 0.0, -1e9).astype(np.float32)
+
+
 def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
@@ -61,9 +67,7 @@ class Transformer:
         head_dim = hidden // heads
         x = w.word_vectors(ids) + t["emb.pos"][:length] + t["emb.type"]
         x = layer_norm(x, t["emb.ln.w"], t["emb.ln.b"], w.eps).reshape(batch * length, hidden)
-        # Padded keys get -inf-like scores, so each window attends to its own pieces only.
-        mask = np.where(np.arange(length)[None, :] < lengths[:, None], 0.0, -1e9).astype(np.float32)
-        mask = mask[:, None, None, :]
+        mask = padding_mask(lengths, length)[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(head_dim))
         states = np.zeros((batch * length, len(self.layers), hidden), dtype=np.float32)
         if 0 in self.layers:

@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 
 from ...errors import Errors, PipelineError
-from .transformer import layer_norm
+from .transformer import layer_norm, padding_mask
 from .weights import E5Weights
 
 
@@ -59,6 +59,5 @@ class TunedLayers:
 
     def __call__(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         x = embeddings(self.weights, ids)
-        mask = np.where(np.arange(ids.shape[1])[None, :] < lengths[:, None], 0.0, -1e9).astype(np.float32)
-        (hidden,) = self.session.run(None, {"embedded": x, "mask": mask})
+        (hidden,) = self.session.run(None, {"embedded": x, "mask": padding_mask(lengths, ids.shape[1])})
         return np.asarray(hidden, dtype=np.float32)[:, :, None, :]
