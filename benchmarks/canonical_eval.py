@@ -27,6 +27,7 @@ def main() -> None:
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.initialize()  # the canonical stage takes its word lists here
     result = score_canonical(nlp, args.gold, corpus=identity if args.no_corpus else None)
     errors = result.pop("errors")
     print(json.dumps(result, indent=2))

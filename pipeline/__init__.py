@@ -8,7 +8,7 @@ from .util import VERSION as __version__
 
 if TYPE_CHECKING:
     from .batch.driver import run
-    from .nlp.loading import load
+    from .nlp.build import build_pipeline as load
 
 __all__ = ["__version__", "load", "run"]
 
@@ -17,7 +17,7 @@ def __getattr__(name: str) -> Any:
     # Both are imported on first use: `load` brings spaCy (1.5 s), `run` pandas, pandera and pyarrow besides,
     # and `de-entities --help` needs neither.
     if name == "load":
-        from .nlp.loading import load
+        from .nlp.build import build_pipeline as load
 
         return load
     if name == "run":

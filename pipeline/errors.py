@@ -43,6 +43,15 @@ class Errors:
         "[E003] The pipeline '{model}' has no 'ner' component (it has {pipes}). Pick a pipeline that "
         "recognises entities, such as the shipped model or de_core_news_sm."
     )
+    E004 = (
+        "[E004] The component '{name}' has no word lists yet: it was added to the pipeline but neither "
+        "initialised nor loaded. Call `nlp.initialize()` (its data comes from [initialize.components.{name}], "
+        "by default the word lists shipped with de-entities), or load a saved pipeline with `spacy.load`."
+    )
+    E005 = (
+        "[E005] The saved word lists {source} are of format {found}, this version reads format {expected}. "
+        "Save the pipeline again with this version of de-entities, or install the version that saved it."
+    )
     E010 = (
         "[E010] Could not read line {lineno} of {path}: '{line}'. Expected `token<TAB>tag` (CoNLL) or "
         "`index<TAB>token<TAB>outer<TAB>inner` (GermEval TSV). Check the file's format."

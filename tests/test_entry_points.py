@@ -50,7 +50,7 @@ def test_spacy_finds_every_factory_and_tokenizer_by_entry_point() -> None:
     assert "de_entities_fine_types" in result.stdout
 
 
-@pytest.mark.parametrize("group", ["callbacks", "architectures"])
+@pytest.mark.parametrize("group", ["callbacks", "architectures", "misc"])
 def test_spacy_finds_every_registered_function_by_entry_point(group: str) -> None:
     functions = ENTRY_POINTS[f"spacy_{group}"]
     assert functions

@@ -24,11 +24,12 @@ def evaluate_cli(
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N sentences.")] = None,
 ) -> None:
     """Score a model on a gold file: strict spans, 4-class and 12-class views, per type and micro."""
-    from ..nlp.loading import load
+    from ..nlp.loading import load_model
     from ..training.scoring import evaluate, format_table
 
     try:
-        nlp = load(model)
+        # The model alone, as trained: the stages after it (canonical names) may change labels.
+        nlp = load_model(model)
         result = evaluate(nlp, file, limit=limit)
     except PipelineError as err:
         fail(err)

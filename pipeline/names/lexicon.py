@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..invalidation import files_digest
 from ..util import PACKAGE_DIR, open_text
 from .lexicon_cache import cache_key, cached
 
@@ -56,6 +57,9 @@ class Lexicon:
     places: frozenset[str] = frozenset()  # GeoNames cities and countries (the fast model's `place` list)
     abbreviations: frozenset[str] = frozenset()  # words whose full stop is their own: "Inc.", "Corp.", "Dr."
     locatives: frozenset[str] = frozenset()  # prepositions before a place, not a club: "in", "nach", "aus"
+    # The digest of the files it was read from (`invalidation.files_digest`): the pipeline digest takes it from
+    # the canonical component, so a result made with other word lists is never reused, wherever they came from.
+    digest: str = ""
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -130,7 +134,8 @@ def lexicon_stamp(folder: Path | None = None) -> str:
 
 @cache
 def _load_lexicon(folder: Path) -> Lexicon:
-    return cached("lexicon", lexicon_sources(folder), lambda: _parse_lexicon(folder))
+    # "lexicon.v2": the pickles of older versions lack the digest, and a stamp of the same files would find them.
+    return cached("lexicon.v2", lexicon_sources(folder), lambda: _parse_lexicon(folder))
 
 
 def _parse_lexicon(folder: Path) -> Lexicon:
@@ -151,4 +156,5 @@ def _parse_lexicon(folder: Path) -> Lexicon:
     )
     lexicon.locatives = frozenset(row[0] for row in _rows(folder / "locatives.txt"))
     read_nouns(lexicon)
+    lexicon.digest = files_digest(lexicon_sources(folder))
     return lexicon

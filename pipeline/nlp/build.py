@@ -1,68 +1,220 @@
-"""Build the batch-run pipeline from `configs/pipeline.cfg` around a NER model."""
+"""Build the batch-run pipeline from `configs/pipeline.cfg`, a spaCy config whose NER components are sourced.
+
+`pipeline.load()` and every batch worker call `build_pipeline`, so a notebook gets the pipeline that
+`de-entities run` runs; `nlp.to_disk()` saves it whole (config, model, word lists), and `spacy.load()` of that
+folder gives it back in any process where de-entities is installed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from pathlib import Path
+from typing import Any
 
+import srsly
 from spacy.language import Language
-from spacy.util import registry
+from spacy.pipeline.factories import register_factories
+from spacy.schemas import validate_init_settings
+from spacy.util import get_package_path, load_config, load_model_from_config, registry
 from thinc.api import Config
 
 from .. import invalidation
 from ..errors import Errors, UsageError
-from ..names.lexicon import lexicon_dir
 from ..util import CONFIGS_DIR
-from .loading import load
+from .loading import resolve_model
 
 PIPELINE_CONFIG = CONFIGS_DIR / "pipeline.cfg"
+# What a pipeline takes from the model's own config besides its components: the callbacks that shape the
+# `nlp` object (the fast model's word-list flags) and its vectors' settings.
+MODEL_NLP_SETTINGS = ("before_creation", "after_creation", "after_pipeline_creation", "vectors")
 
 
-def _same_factory(nlp: Language, factory: str) -> str | None:
-    return next((pipe for pipe in nlp.pipe_names if nlp.get_pipe_meta(pipe).factory == factory), None)
+def model_folder(model: str | Path) -> Path:
+    """The folder of a resolved model (`resolve_model`): itself, or an installed package's data folder."""
+    if isinstance(model, Path):
+        return model
+    package = get_package_path(model)
+    # A spaCy package keeps its pipeline in a subfolder named after its name and version.
+    return next((path.parent for path in sorted(package.glob("*/config.cfg"))), package)
 
 
-def _assigned_already(nlp: Language, factory: str) -> bool:
-    assigns = set(Language.get_factory_meta(factory).assigns)
-    return bool(assigns) and any(assigns <= set(nlp.get_pipe_meta(pipe).assigns) for pipe in nlp.pipe_names)
+def _assigns(factory: str) -> set[str]:
+    """What a factory's components assign (`Language.factory(assigns=...)`); empty for an unknown factory."""
+    # spaCy 3.8 registers its own factories when the first Language is made; a config is read before that.
+    register_factories()
+    if not Language.has_factory(factory):
+        # A factory of another package registers itself when its entry point is imported.
+        with contextlib.suppress(Exception):
+            registry.factories.get(factory)
+    try:
+        return set(Language.get_factory_meta(factory).assigns)
+    except ValueError:
+        return set()
 
 
-def build_pipeline(model: str | Path | None = None, *, config_path: Path = PIPELINE_CONFIG) -> Language:
-    """Load `model` and add the stages of the pipeline config around its `ner`.
+def _stage_assigned_by(factory: str, model_factories: list[str]) -> bool:
+    assigns = _assigns(factory)
+    return bool(assigns) and any(assigns <= _assigns(other) for other in model_factories)
+
+
+def compose(config: Config, model_config: Config, *, model: str) -> Config:
+    """`config` with its sourced components replaced by every component of the model, in the model's order.
+
+    The rules of `pipeline.cfg`'s header: a stage the model has too (same factory) takes the model's place; the
+    other stages go right before the model's "ner" (those listed before "ner") or at the end; a stage is left out
+    where a model's component assigns all it assigns. For the default model this is `pipeline.cfg` itself.
+
+    Raises:
+        UsageError: the model has no "ner" [E003].
+    """
+    stages: list[str] = list(config["nlp"]["pipeline"])
+    blocks = config["components"]
+    model_pipes: list[str] = list(model_config["nlp"]["pipeline"])
+    if "ner" not in model_pipes:
+        raise UsageError(Errors.E003.format(model=model, pipes=model_pipes))
+    factories = {name: str(model_config["components"][name].get("factory", "")) for name in model_pipes}
+    stage_of_factory = {blocks[name]["factory"]: name for name in stages if "factory" in blocks[name]}
+    source = next(blocks[name]["source"] for name in stages if "source" in blocks[name])
+    pipeline: list[str] = []
+    components: dict[str, Any] = {}
+    for name in model_pipes:
+        stage = stage_of_factory.get(factories[name])
+        if stage is not None:
+            pipeline.append(stage)
+            components[stage] = copy.deepcopy(blocks[stage])
+        else:
+            pipeline.append(name)
+            components[name] = {"source": source}
+    ner_at = stages.index("ner")
+    for position, name in enumerate(stages):
+        block = blocks[name]
+        if name in components or "source" in block:
+            continue
+        if _stage_assigned_by(block["factory"], list(factories.values())):
+            continue
+        components[name] = copy.deepcopy(block)
+        if position < ner_at:
+            pipeline.insert(pipeline.index("ner"), name)
+        else:
+            pipeline.append(name)
+    composed = copy.deepcopy(config)
+    composed["nlp"]["pipeline"] = pipeline
+    composed["components"] = {name: components[name] for name in pipeline}
+    composed["paths"]["model"] = model
+    composed["nlp"]["lang"] = model_config["nlp"].get("lang", config["nlp"]["lang"])
+    for key in MODEL_NLP_SETTINGS:
+        if model_config["nlp"].get(key) is not None:
+            composed["nlp"][key] = copy.deepcopy(model_config["nlp"][key])
+    # The normaliser wraps the model's own tokenizer, whatever it is; its rules are read in `take_model_data`.
+    if model_config["nlp"].get("tokenizer") is not None:
+        composed["nlp"]["tokenizer"]["base"] = copy.deepcopy(model_config["nlp"]["tokenizer"])
+    return composed
+
+
+def pipeline_config(
+    model: str | Path | None = None, *, config_path: Path = PIPELINE_CONFIG, overrides: dict[str, Any] | None = None
+) -> Config:
+    """The spaCy config of the pipeline around `model` (as `resolve_model` takes it), its components sourced.
 
     Args:
-        model: a shipped model name, an installed spaCy package or a path; None for the default.
+        model: as `build_pipeline` takes it.
         config_path: the pipeline config.
+        overrides: dotted keys and their values, as spaCy's `--section.key value`: `{"paths.lexicon": "..."}`.
+    """
+    resolved = resolve_model(model)
+    config = Config().from_disk(config_path, interpolate=False)
+    for dotted, value in (overrides or {}).items():
+        *sections, key = dotted.split(".")
+        block = config
+        for section in sections:
+            block = block.setdefault(section, {})
+        block[key] = value
+    model_config = load_config(model_folder(resolved) / "config.cfg", interpolate=True)
+    return compose(config, model_config, model=str(resolved))
+
+
+def sourced_components(config: Config) -> list[str]:
+    return [name for name in config["nlp"]["pipeline"] if "source" in config["components"][name]]
+
+
+def take_model_data(nlp: Language, folder: Path) -> None:
+    """Give `nlp` the model's vectors, lookups and tokenizer rules, which sourcing components leaves behind.
+
+    spaCy would take the vectors from `[initialize] vectors` in `nlp.initialize()`, by loading the model a
+    second time; reading the two folders costs a tenth of that. The vocab goes first, as in `spacy.load`,
+    because loading it resets the lexemes that the tokenizer's rules refer to.
+    """
+    if (folder / "vocab").is_dir():
+        nlp.vocab.from_disk(folder / "vocab", exclude=["strings"])
+    if (folder / "tokenizer").exists():
+        nlp.tokenizer.from_disk(folder / "tokenizer")  # type: ignore[union-attr]
+
+
+def initialize_stages(nlp: Language, config: Config) -> None:
+    """Initialise the components that were not sourced, from `[initialize.components]` (the word lists).
+
+    `nlp.initialize()` would do the same after loading the vocab data of `[initialize]` (the model again, see
+    `take_model_data`); the sourced components are trained already and are left as they are, as `spacy
+    assemble` leaves them.
+    """
+    sourced = set(sourced_components(config))
+    settings = nlp.config.interpolate()["initialize"]["components"]
+    for name, proc in nlp.pipeline:
+        if name in sourced or not hasattr(proc, "initialize"):
+            continue
+        resolved = registry.resolve({"settings": settings.get(name, {})})["settings"]
+        resolved = validate_init_settings(proc.initialize, resolved, section="components", name=name)
+        proc.initialize(lambda: [], nlp=nlp, **resolved)
+
+
+def build_pipeline(
+    model: str | Path | None = None,
+    *,
+    config_path: Path = PIPELINE_CONFIG,
+    overrides: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Language:
+    """Build the pipeline of `config_path` around `model`: `pipeline.load()`, and what `de-entities run` runs.
+
+    The model's components (tok2vec, ner, ...) are sourced from it and the stages put around them: sentences,
+    fine types, canonical names, table rows. The result is a plain spaCy pipeline: `nlp.to_disk(path)` saves it
+    with its word lists, and `spacy.load(path)` gives it back wherever de-entities is installed.
+
+    Args:
+        model: a shipped model name or alias, an installed spaCy package or a path; None for the default.
+        config_path: the pipeline config.
+        overrides: dotted config keys and their values, such as `{"paths.lexicon": "my/lexicon"}`.
+        **kwargs: passed on to `spacy.util.load_model_from_config`, for example `exclude=[...]`.
 
     Returns:
-        The pipeline. `nlp.analyze_pipes()` reports no problems for it.
+        The pipeline, initialised: every entity has a coarse label, `ent._.fine_type` and `ent._.canonical`, and
+        every doc its table rows in `doc._.mentions` and `doc._.entities`. `nlp.analyze_pipes()` reports no
+        problems for it.
+
+    Raises:
+        UsageError: the model is unknown [E001] or has no "ner" [E003].
     """
-    config = Config().from_disk(config_path)
-    nlp = load(model)
-    if "ner" not in nlp.pipe_names:
-        raise UsageError(Errors.E003.format(model=model, pipes=nlp.pipe_names))
-    create_tokenizer = registry.resolve({"tokenizer": config["tokenizer"]})["tokenizer"]
-    nlp.tokenizer = create_tokenizer(nlp)
-    stages = config["stages"]
-    for position, names in (("before", stages["before_ner"]), ("after", stages["after_ner"])):
-        for name in names:
-            block = dict(config["components"][name])
-            factory = block.pop("factory")
-            existing = _same_factory(nlp, factory)
-            if existing:
-                # The model brought this stage (fine_types): the pipeline config's settings win.
-                nlp.replace_pipe(existing, factory, config=block)
-                continue
-            if _assigned_already(nlp, factory):
-                continue
-            if position == "before":
-                nlp.add_pipe(factory, name=name, config=block, before="ner")
-            else:
-                nlp.add_pipe(factory, name=name, config=block)
+    resolved = resolve_model(model)
+    folder = model_folder(resolved)
+    config = pipeline_config(resolved, config_path=config_path, overrides=overrides)
+    meta_path = folder / "meta.json"
+    # The model's meta: the pipeline keeps its name and version, which `run.json` reports.
+    meta = srsly.read_json(meta_path) if meta_path.is_file() else {}
+    nlp = load_model_from_config(config, meta=meta, auto_fill=True, validate=True, **kwargs)
+    take_model_data(nlp, folder)
+    initialize_stages(nlp, config)
     return nlp
 
 
 def pipeline_digest(nlp: Language) -> str:
-    """The pipeline digest (`pipeline.invalidation.pipeline_digest`) with this package's config and word lists."""
-    return invalidation.pipeline_digest(
-        nlp, config_text=PIPELINE_CONFIG.read_text(encoding="utf-8"), lexicon=lexicon_dir()
-    )
+    """The pipeline digest (`pipeline.invalidation.pipeline_digest`) of a pipeline that `build_pipeline` built
+    (its model's folder from `[paths] model`) or `spacy.load` loaded (its own folder)."""
+    folder = None
+    model = nlp.config.get("paths", {}).get("model")
+    if nlp.path is None and isinstance(model, str):
+        try:
+            folder = model_folder(Path(model) if Path(model).is_dir() else model)
+        except Exception:  # a package that is gone: the digest falls back on the pipeline's bytes
+            folder = None
+    return invalidation.pipeline_digest(nlp, model_folder=folder)

@@ -2,14 +2,15 @@
 
 The same factories are listed under `[project.entry-points.spacy_factories]` (the tokenizer under
 `spacy_tokenizers`, the encoder's layers under `spacy_architectures`, the word-list flags under
-`spacy_callbacks`) in `pyproject.toml`, so that `spacy.load()` of a saved pipeline finds them without
-importing this package first.
+`spacy_callbacks`, the word lists' reader under `spacy_misc`) in `pyproject.toml`, so that `spacy.load()` of
+a saved pipeline finds them without importing this package first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,7 +18,7 @@ from spacy.util import registry
 from thinc.api import Model
 from thinc.types import Floats2d
 
-from ..names.lexicon import load_lexicon
+from ..names.lexicon import Lexicon, load_lexicon
 from .components.canonical import Canonical
 from .components.fine_types import FineTypes
 from .components.normalise import NormalisingTokenizer, make_normaliser
@@ -30,18 +31,22 @@ from .wordlists import add_lexicon_flags, check_flags
 
 @registry.tokenizers("de_entities.NormalisingTokenizer.v1")
 def make_normalising_tokenizer(
-    unicode_nfc: bool = True, soft_hyphens: bool = True, whitespace: bool = True
+    unicode_nfc: bool = True,
+    soft_hyphens: bool = True,
+    whitespace: bool = True,
+    base: Callable[[Language], Any] | None = None,
 ) -> Callable[[Language], NormalisingTokenizer]:
     normalise = make_normaliser(unicode_nfc=unicode_nfc, soft_hyphens=soft_hyphens, whitespace=whitespace)
+    """Normalise the text, then tokenise it with `base` (a tokenizer block of its own, the model's), else with
+    the pipeline's tokenizer where there is one, else with spaCy's default for the language."""
 
     def create(nlp: Language) -> NormalisingTokenizer:
-        # Wrap the pipeline's own tokenizer when there is one (a loaded model), else spaCy's default.
-        base = getattr(nlp, "tokenizer", None)
-        if base is None:
-            base = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        elif isinstance(base, NormalisingTokenizer):
-            base = base.tokenizer
-        return NormalisingTokenizer(base, normalise)
+        wrapped = base(nlp) if base is not None else getattr(nlp, "tokenizer", None)
+        if wrapped is None:
+            wrapped = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        elif isinstance(wrapped, NormalisingTokenizer):
+            wrapped = wrapped.tokenizer
+        return NormalisingTokenizer(wrapped, normalise)
 
     return create
 
@@ -84,10 +89,26 @@ def make_fine_types(nlp: Language, name: str, keep_unknown: bool) -> FineTypes:
     "de_entities_canonical",
     requires=["doc.ents", "span._.fine_type"],
     assigns=["span._.canonical"],
-    default_config={"lexicon_dir": None},
 )
-def make_canonical(nlp: Language, name: str, lexicon_dir: str | None) -> Canonical:
-    return Canonical(nlp, name, lexicon=load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+def make_canonical(nlp: Language, name: str) -> Canonical:
+    # No data here: `initialize()` or `from_disk()` gives the component its word lists, so building a pipeline
+    # from a saved config reads nothing outside it.
+    return Canonical(nlp, name)
+
+
+@registry.misc("de_entities.lexicon.v1")
+def make_lexicon(folder: Path | None = None) -> Callable[[], Lexicon]:
+    """The canonical stage's word lists, for `[initialize.components.canonical]`: a function that reads them.
+
+    Args:
+        folder: the folder of the word lists (demonyms, aliases, determiners, titles, word counts, ...); None:
+            the lists shipped with de-entities.
+    """
+
+    def read() -> Lexicon:
+        return load_lexicon(folder)
+
+    return read
 
 
 @Language.factory(

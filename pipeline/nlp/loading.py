@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -68,21 +69,24 @@ def resolve_model(name: str | Path | None = None) -> str | Path:
     raise UsageError(Errors.E001.format(name=name, models_dir=models_dir(), available=", ".join(available)))
 
 
-def load(name: str | Path | None = None, **kwargs: object) -> Language:
-    """Load a German NER pipeline.
+def load_model(name: str | Path | None = None, **kwargs: Any) -> Language:
+    """Load a NER model alone, as it was trained: its own components, plus fine types where it has none.
+
+    This is what `de-entities evaluate` scores. The pipeline that a run runs, with the model's components
+    sourced into it, is `pipeline.load()` (`pipeline.nlp.build.build_pipeline`).
 
     Args:
-        name: a model shipped in `models/` or its alias ("fast", "accurate"), an installed spaCy package such
-            as `de_core_news_sm`, or the path of a pipeline folder. None loads the default shipped model.
+        name: as for `pipeline.load`: a shipped model or its alias, an installed spaCy package, or a path.
         **kwargs: passed on to `spacy.load`, for example `exclude=[...]`.
-
-    Returns:
-        The pipeline. If it has an `ner` component but no fine-type component, one is added, so that
-        every entity has a coarse label and `ent._.fine_type`.
     """
-    nlp = spacy.load(resolve_model(name), **kwargs)  # type: ignore[arg-type]
+    nlp = spacy.load(resolve_model(name), **kwargs)
     if "ner" in nlp.pipe_names and not any(
         nlp.get_pipe_meta(pipe).factory == "de_entities_fine_types" for pipe in nlp.pipe_names
     ):
         nlp.add_pipe("de_entities_fine_types", name="fine_types", after="ner")
     return nlp
+
+
+# The name `pipeline.training.train` imports (being changed for another issue); it means the model alone, as
+# `load_model`. `pipeline.load` is the whole pipeline: `pipeline.nlp.build.build_pipeline`.
+load = load_model

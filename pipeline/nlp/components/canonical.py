@@ -7,21 +7,31 @@ demonym tagged as a name becomes a derived mention. The entity then keeps the mo
 `ent._.model_label` and says who decided in `ent._.label_source` (`model`, `article` or `lexicon`).
 The decisions are in `pipeline.names.rules`, the word lists in `data/lexicon/`.
 
+The component owns its word lists, as spaCy's `span_ruler` owns its patterns: `initialize()` takes them from
+`[initialize.components.canonical]` (by default the lists shipped with de-entities, through the registered
+function `de_entities.lexicon.v1`), and `to_disk`/`to_bytes` write them into a saved pipeline, so that
+`spacy.load` of that pipeline needs no data from elsewhere.
+
 The stage reads a little of the text around each entity, which the rules cannot see: it cuts an entity at a
 line break (no mention runs over a paragraph break), joins a first name to the surname that follows a quoted
 nickname ("Franz „Kaiser“ Beckenbauer", tagged as "Franz" and "Beckenbauer"), and marks a short form in
 brackets right after a name ("Europäische Fußball-Union (UEFA)").
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: spaCy validates `initialize()`'s settings against its
+# signature with pydantic, which needs the annotations as types, not strings.
 import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
+from ...errors import Errors, PipelineError
 from ...labels import COARSE_OF_BASE, FINE_OF_COARSE, KINDS, kind_of
 from ...names.lexicon import Lexicon, load_lexicon
+from ...names.lexicon_bytes import lexicon_from_bytes, lexicon_to_bytes
 from ...names.rules import CLOSE_QUOTES, OPEN_QUOTES, Mention, clean_words, genitive_position, is_noun, resolve
 
 # Between two parts of a person's name: a quoted nickname of up to four words ("„Kaiser“", "'Tiger'").
@@ -65,17 +75,75 @@ def mention_kind(span: Span) -> str:
         return "name"
 
 
+# The file of the word lists in the component's folder of a saved pipeline.
+LEXICON_FILE = "lexicon.msgpack"
+
+
 class Canonical:
     """Set `ent._.canonical` on every entity."""
 
     def __init__(self, nlp: Language, name: str = "canonical", *, lexicon: Lexicon | None = None) -> None:
+        """
+        Args:
+            nlp: the pipeline.
+            name: the component's name.
+            lexicon: the word lists; None until `initialize()` or `from_disk()`/`from_bytes()` gives them.
+        """
         self.name = name
-        self.lexicon = lexicon or load_lexicon()
+        self._lexicon = lexicon
         ensure_extensions()
 
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            raise PipelineError(Errors.E004.format(name=self.name))
+        return self._lexicon
+
+    @property
+    def data_digest(self) -> str:
+        """The digest of the word lists' files (`Lexicon.digest`), for the pipeline digest."""
+        return self.lexicon.digest
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]] | None = None,
+        *,
+        nlp: Language | None = None,
+        lexicon: Callable[[], Lexicon] | None = None,
+    ) -> None:
+        """Take the word lists, from `[initialize.components.<name>]` when `nlp.initialize()` calls this.
+
+        Args:
+            get_examples: unused; spaCy passes it to every component.
+            nlp: unused; spaCy passes it to every component.
+            lexicon: a function that reads the word lists (`de_entities.lexicon.v1` gives one for a folder);
+                None: the lists shipped with de-entities. A function, not the lists: spaCy's validation of
+                these settings would turn a dataclass into a dict.
+        """
+        self._lexicon = lexicon() if lexicon is not None else load_lexicon()
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return lexicon_to_bytes(self.lexicon)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "Canonical":
+        self._lexicon = lexicon_from_bytes(data)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        # spaCy hands each component a folder of its own (`<pipeline>/<name>`), as the span_ruler gets one.
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / LEXICON_FILE).write_bytes(self.to_bytes(exclude=exclude))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "Canonical":
+        source = Path(path) / LEXICON_FILE
+        self._lexicon = lexicon_from_bytes(source.read_bytes(), source=str(source))
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
+        lexicon = self.lexicon  # once per doc: it is a property that checks the component was initialised
         ents = list(doc.ents)
-        split = self.split_at_breaks(doc, ents)
+        split = self.split_at_breaks(doc, ents, lexicon)
         if split is not None:
             doc.ents = ents = [span for span, _ in split]
             for ent, (_, piece_type) in zip(ents, split, strict=True):
@@ -102,17 +170,17 @@ class Canonical:
                 position=genitive_position(
                     doc[ent.start - 1].text if ent.start > 0 else "",
                     doc[ent.end].text if ent.end < len(doc) else "",
-                    self.lexicon,
+                    lexicon,
                 ),
                 before=doc[ent.start - 1].lower_ if ent.start > 0 else "",
                 after=doc[ent.end].text if ent.end < len(doc) else "",
-                prenominal=ent.end < len(doc) and is_noun(doc[ent.end].text, self.lexicon),
+                prenominal=ent.end < len(doc) and is_noun(doc[ent.end].text, lexicon),
                 short_of=i - 1 if i and follows_in_brackets(text, ents[i - 1], ent) else -1,
                 short_form=short,
             )
             for i, (ent, kind, words, short) in enumerate(zip(ents, kinds, words_of, shorts, strict=True))
         ]
-        canonical = resolve(mentions, self.lexicon)
+        canonical = resolve(mentions, lexicon)
         fine = [
             ent._.fine_type if m.label == m.model_label and m.kind == kind else fine_type(m.label, m.kind)
             for ent, m, kind in zip(ents, mentions, kinds, strict=True)
@@ -132,7 +200,7 @@ class Canonical:
             ext.label_source = m.label_source
         return doc
 
-    def split_at_breaks(self, doc: Doc, ents: list[Span]) -> list[tuple[Span, str]] | None:
+    def split_at_breaks(self, doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[tuple[Span, str]] | None:
         """The entities cut at line breaks, each piece with its entity's type; None if none runs over one.
 
         A title followed by a blank line can end up in one span with the first word of the next paragraph
@@ -154,7 +222,7 @@ class Canonical:
                 piece = doc[start:i]
                 words = [t.text for t in piece if not t.is_space]
                 if any(ch.isalnum() for w in words for ch in w) and not (
-                    len(words) == 1 and words[0].lower() in self.lexicon.determiners
+                    len(words) == 1 and words[0].lower() in lexicon.determiners
                 ):
                     while piece and piece[-1].is_space:
                         piece = piece[:-1]
