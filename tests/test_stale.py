@@ -11,7 +11,7 @@ import spacy
 from runs import make_corpus, tables
 
 from pipeline.batch import RunOptions, run
-from pipeline.nlp import build
+from pipeline.names import lexicon
 from pipeline.nlp.build import build_pipeline, pipeline_digest
 from pipeline.nlp.loading import default_model_name, models_dir
 from pipeline.tables.output import read_csv
@@ -47,16 +47,36 @@ def test_a_retrained_model_with_the_same_name_and_version_redoes_every_article(t
     assert tables(tmp_path / "out") == tables(tmp_path / "fresh")
 
 
-def test_the_digest_follows_the_word_lists_and_the_model_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_digest_follows_the_word_lists_the_component_carries(tmp_path: Path) -> None:
+    same, edited = tmp_path / "same", tmp_path / "edited"
+    shutil.copytree(lexicon.lexicon_dir(), same)
+    shutil.copytree(lexicon.lexicon_dir(), edited)
+    with open(edited / "titles.txt", "a", encoding="utf-8") as f:
+        f.write("Landrätin\n")
+    # The word lists' digest is of their contents, wherever they lie.
+    assert lexicon.load_lexicon(same).digest == lexicon.load_lexicon().digest != lexicon.load_lexicon(edited).digest
     nlp = build_pipeline()
     before = pipeline_digest(nlp)
-    lexicon = tmp_path / "lexicon"
-    shutil.copytree(build.lexicon_dir(), lexicon)
-    monkeypatch.setattr(build, "lexicon_dir", lambda: lexicon)
-    assert pipeline_digest(nlp) == before  # a copy has the same content
-    with open(lexicon / "titles.txt", "a", encoding="utf-8") as f:
-        f.write("Landrätin\n")
+    nlp.get_pipe("canonical").initialize(lexicon=lambda: lexicon.load_lexicon(same))
+    assert pipeline_digest(nlp) == before
+    nlp.get_pipe("canonical").initialize(lexicon=lambda: lexicon.load_lexicon(edited))
     assert pipeline_digest(nlp) != before
+
+
+def test_an_edited_word_list_redoes_every_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(lexicon.lexicon_dir(), folder)
+    monkeypatch.setattr(lexicon, "lexicon_dir", lambda: folder)
+    corpus = make_corpus(tmp_path / "in", 3)
+    options = RunOptions(workers=1)
+    assert run([corpus], tmp_path / "out", options=options).ok == 3
+    again = run([corpus], tmp_path / "out", options=options)
+    assert (again.reused, again.redone) == (3, 0)
+    with open(folder / "titles.txt", "a", encoding="utf-8") as f:
+        f.write("Landrätin\n")
+    lexicon._load_lexicon.cache_clear()  # a new process would read the lists anew; this one keeps them per folder
+    edited = run([corpus], tmp_path / "out", options=options)
+    assert (edited.reused, edited.redone) == (0, 3)
 
 
 def test_stale_and_corrupt_results_are_redone_and_never_crash_the_tables(tmp_path: Path) -> None:

@@ -21,10 +21,12 @@ from thinc.api import Config
 
 from .. import invalidation
 from ..errors import Errors, UsageError
-from ..util import CONFIGS_DIR
+from ..util import CONFIGS_DIR, VERSION
 from .loading import resolve_model
 
 PIPELINE_CONFIG = CONFIGS_DIR / "pipeline.cfg"
+# `util.VERSION` of a source tree that was never installed, which no requirement can name.
+UNKNOWN_VERSION = "0+unknown"
 # What a pipeline takes from the model's own config besides its components: the callbacks that shape the
 # `nlp` object (the fast model's word-list flags) and its vectors' settings.
 MODEL_NLP_SETTINGS = ("before_creation", "after_creation", "after_pipeline_creation", "vectors")
@@ -201,6 +203,10 @@ def build_pipeline(
     meta_path = folder / "meta.json"
     # The model's meta: the pipeline keeps its name and version, which `run.json` reports.
     meta = srsly.read_json(meta_path) if meta_path.is_file() else {}
+    # Its factories are this package's: a pipeline saved and packaged with `spacy package` then installs it too.
+    if VERSION != UNKNOWN_VERSION:
+        others = [req for req in meta.get("requirements", []) if not req.startswith("de-entities")]
+        meta["requirements"] = [*others, f"de-entities>={VERSION}"]
     nlp = load_model_from_config(config, meta=meta, auto_fill=True, validate=True, **kwargs)
     take_model_data(nlp, folder)
     initialize_stages(nlp, config)
