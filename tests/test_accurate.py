@@ -24,8 +24,9 @@ SAMPLE = REPO / "data" / "samples" / "000_54a07f7f396f094c.txt"
 def test_alias_loads_the_shipped_accurate_model() -> None:
     nlp = pipeline.load("accurate")
     assert nlp.meta["name"] == "de_entities_ner_e5"
-    # Sentences are split before the tok2vec, because the encoder reads one sentence at a time.
-    assert nlp.pipe_names == ["sentences", "tok2vec", "ner", "fine_types"]
+    # Sentences are split before the tok2vec, because the encoder reads one sentence at a time: the model's own
+    # sentences stage keeps its place in the pipeline that a run runs.
+    assert nlp.pipe_names == ["sentences", "tok2vec", "ner", "fine_types", "canonical", "tables"]
     assert nlp.meta["encoder"]["name"] == "intfloat/multilingual-e5-small"
     assert nlp.meta["encoder"]["license"] == "MIT"
     assert any("GermEval" in source["name"] for source in nlp.meta["sources"])
@@ -117,7 +118,7 @@ def test_tiny_training_through_the_tuned_encoder(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
-    assert seen["pipes"] == ["sentences", "tok2vec", "ner", "fine_types"] and seen["tensor"] > 0
+    assert seen["pipes"] == ["sentences", "tok2vec", "ner", "fine_types", "canonical", "tables"] and seen["tensor"] > 0
     assert not moved.with_name("tuned_layers.onnx").exists()
     # The saved model predicts what it predicted while it was scored after training.
     trained = pipeline.load(out)

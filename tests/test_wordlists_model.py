@@ -17,7 +17,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import pipeline
+from pipeline.nlp.loading import load_model
 from pipeline.nlp.wordlists import WORD_LISTS
 from pipeline.training.train import TrainOptions, train
 from pipeline.util import CONFIGS_DIR
@@ -93,7 +93,7 @@ def test_meta_names_the_word_lists(trained: Path) -> None:
 
 
 def test_reloaded_model_sets_the_flags_and_predicts_the_same(trained: Path) -> None:
-    here = predictions(pipeline.load(trained))
+    here = predictions(load_model(trained))  # the model alone, as `reload_elsewhere` loads it
     there = reload_elsewhere(trained)
     assert there["ents"] == [[list(ent) for ent in ents] for ents in here["ents"]]
     assert there["flags"] == here["flags"]
