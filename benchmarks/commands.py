@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,9 +45,19 @@ def write_jsonl(articles: list[Article], path: Path, *, copies: int = 1) -> int:
 
 def timed(command: list[str], *, env: dict[str, str] | None = None) -> float:
     """Wall seconds of a command in a fresh process; it must succeed."""
+    return timed_cpu(command, env=env)[0]
+
+
+def timed_cpu(command: list[str], *, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user and system, of the command and every process it waited for) of a
+    command in a fresh process; it must succeed. On a machine that other work keeps busy, CPU seconds vary
+    less than wall seconds, but they count work on a second core as a cost, never as a gain."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def median(values: list[float]) -> float:

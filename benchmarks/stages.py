@@ -5,9 +5,10 @@ Usage:
 
 Stages: start-up (importing the batch run and building the pipeline: spaCy, the model, the word lists),
 read (CSV parsing), normalise, tokenise, each pipeline component (tok2vec, sentences, ner, fine_types,
-canonical, tables), write (each article's text and result file), and the corpus tables (two passes over the
-results, the corpus identity, every table and each article's entity table), timed inside a rerun of
-`pipeline.run` over the written results. One process, one core.
+canonical, tables), write (each article's text and result file), and the corpus tables (the corpus identity,
+every table and each article's entity table, in this process and a forked helper; the names are counted as
+the rerun reads the results), timed inside a rerun of `pipeline.run` over the written results. One process
+for the stages before the corpus tables.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-import pipeline.batch.worker as worker
 from pipeline.batch import RunOptions, run
 from pipeline.batch.engines import fork_workers
 from pipeline.nlp.build import build_pipeline
@@ -43,7 +42,14 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 def no_model(*args: object, **kwargs: object) -> Language:
-    raise AssertionError("the pipeline was built")
+    raise AssertionError("a pipeline was built")
+
+
+def forbid_building_pipelines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make building any spaCy pipeline fail, wherever the run would do it: every way to make one (`spacy.load`,
+    `spacy.blank`, a config) ends in `Language.from_config`. Patched there, not where the run imports a
+    loader, so the check still holds if the loading moves."""
+    monkeypatch.setattr(Language, "from_config", classmethod(no_model))
 
 
 def test_rerun_with_nothing_changed_loads_no_model_and_keeps_the_tables(
@@ -54,7 +60,9 @@ def test_rerun_with_nothing_changed_loads_no_model_and_keeps_the_tables(
     first = run([corpus], out)
     before = snapshot(out)
     stamps = {name: p.stat().st_mtime_ns for name, p in ((n, out / n) for n in before)}
-    monkeypatch.setattr(worker, "build_pipeline", no_model)
+    forbid_building_pipelines(monkeypatch)
+    with pytest.raises(AssertionError, match="a pipeline was built"):
+        build_pipeline()  # the guard catches the run's own way of building one
     again = run([corpus], out)
     assert (again.reused, again.ok, again.mentions, again.entities) == (3, 3, first.mentions, first.entities)
     assert snapshot(out) == before
@@ -93,7 +101,7 @@ def test_forked_workers_use_the_pipeline_of_the_run(
     reference = tmp_path / "one"
     run([corpus], reference, nlp=nlp, options=RunOptions(workers=1, batch_size=1))
     # A worker that built a pipeline of its own would fail every article of its batches.
-    monkeypatch.setattr(worker, "build_pipeline", no_model)
+    forbid_building_pipelines(monkeypatch)
     summary = run([corpus], tmp_path / "two", nlp=nlp, options=RunOptions(workers=2, batch_size=1))
     assert (summary.ok, summary.errors) == (4, 0)
     assert snapshot(tmp_path / "two") == snapshot(reference)

@@ -15,7 +15,7 @@ import json
 import logging
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,30 +25,23 @@ from spacy.language import Language
 
 from ..errors import Errors, OutputError, PipelineError, UsageError, Warnings
 from ..invalidation import TablesDigest, known_fingerprint
-from ..names.identity import CorpusIdentity, resolve_corpus
-from ..names.lexicon import lexicon_stamp, load_lexicon
+from ..names.lexicon import lexicon_stamp
 from ..nlp.build import PIPELINE_CONFIG
-from ..nlp.components.tables import entity_id
 from ..places.gazetteer import places_stamp
-from ..places.linker import RunLinker
-from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import BOM, atomic_write_bytes, atomic_write_text, restore, rows_csv_bytes
-from ..tables.rows import Row
-from ..tables.schemas import ENTITIES, TABLES
-from ..tables.writer import TableWriter, write_table
+from ..tables.output import BOM, atomic_write_text, restore
 from ..util import VERSION
+from .collect import NamesInOrder
+from .corpus_tables import write_corpus_tables
 from .engines import fork_workers, make_engine
 from .folder import LOCK_NAME, FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
 from .readers import FORMATS, Article, ReadStats, check_inputs, read_records
 from .reuse import forget_tables, last_speed, model_meta, model_stamp, previous_run, tables_in_place
-from .slots import Slot, SlotSpool, assign_slots
-from .worker import Job, Pending, Runner, StoredResult, article_key, read_result
+from .slots import SlotSpool, assign_slots
+from .worker import Job, Pending, Runner, article_key, entity_names
 
 logger = logging.getLogger(__name__)
 
-# Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
-CHUNK_ROWS = 10_000
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -159,6 +152,7 @@ def _run(
     clock = time.perf_counter()
     slots = SlotSpool(out)
     stats = ReadStats()
+    names = NamesInOrder()  # the corpus identity's inputs, counted as the articles are done
 
     def jobs() -> Iterator[Job]:
         pending: list[Pending] = []
@@ -170,12 +164,15 @@ def _run(
             summary.read += 1
             if slot.error is not None or not isinstance(record, Article) or slot.key is None:
                 digest.add(slot, None)
+                names.known(index, None)
                 if progress:
                     progress(1, 0)
                 continue
             key = slot.key
             digest.add(slot, key)
-            if runner.cached(slot.stem, key) is not None:
+            cached = runner.cached(slot.stem, key)
+            if cached is not None:
+                names.known(index, entity_names(cached["entities"]))
                 summary.reused += 1
                 summary.done += 1
                 if progress:
@@ -197,11 +194,13 @@ def _run(
         try:
             for job, outcome in engine.map(jobs()):
                 words = 0
-                for position, error, n in outcome:
+                for position, error, n, entities in outcome:
                     if error is not None:
                         slots.fail(job.slots[position], error)
+                        names.known(job.slots[position], None)
                     else:
                         summary.done += 1
+                        names.known(job.slots[position], entities)
                     words += n
                 summary.words += words
                 if progress:
@@ -217,16 +216,17 @@ def _run(
         tables = digest.hexdigest()
         if not (unchanged(previous, tables, summary, slots) and tables_in_place(out, slots)):
             forget_tables(out, previous)
-            write_corpus_tables(runner, slots, summary)
+            slots.seal()
+            write_corpus_tables(runner, slots, summary, names if names.complete(slots.count) else None)
         else:
             keep_counts(previous, summary)
     finally:
         slots.close()
     if summary.read == 0:
         skipped = stats.skipped_line()
-        names = ", ".join(str(item) for item in inputs)
+        listed = ", ".join(str(item) for item in inputs)
         summary.warnings.append(
-            Warnings.W001.format(inputs=names, formats=FORMATS, skipped=f"; {skipped}" if skipped else "")
+            Warnings.W001.format(inputs=listed, formats=FORMATS, skipped=f"; {skipped}" if skipped else "")
         )
     if summary.words == 0:
         # Nothing was processed (every article unchanged or failed): the speed is the last one measured.
@@ -273,145 +273,6 @@ def keep_counts(previous: dict[str, Any], summary: RunSummary) -> None:
     summary.articles, summary.ok, summary.errors = counts["articles"], counts["ok"], counts["errors"]
     summary.mentions, summary.entities = counts["mentions"], counts["entities"]
     summary.places = previous.get("places")
-
-
-def write_corpus_tables(runner: Runner, slots: Iterable[Slot], summary: RunSummary) -> None:
-    """Rebuild the corpus tables from the per-article results, in input order, streaming row chunks.
-
-    Two passes over the results: the first collects every article's entity names and resolves the corpus
-    identity from them (`pipeline.names.identity`); the second links each article's places to GeoNames
-    (`pipeline.places`) and writes every table with both, including each article's own table in `articles/`,
-    which is rewritten only when its content changed.
-    """
-    out, excel = runner.out_dir, runner.options.excel
-    names = NameCounts()
-    for slot in slots:
-        result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
-        if result is not None:
-            names.add(result["entities"])
-    identity = resolve_corpus(names.mentions, load_lexicon(), together=names.together, articles=names.articles)
-    linker = RunLinker()
-    # The tables streamed article by article; the others are built from the whole corpus after the last one.
-    writers = {
-        name: TableWriter(out, name, TABLES[name].schema, excel=excel, parquet="parquet" in TABLES[name].formats)
-        for name in ("mentions", "entities", "articles")
-    }
-    chunks: dict[str, list[Row]] = {name: [] for name in writers}
-    stems: dict[str, str] = {}  # article ID -> file stem, for the article tables of the current chunk
-    index = EntityIndex()
-    cooccurrence = Cooccurrence()
-
-    def flush() -> None:
-        for name, writer in writers.items():
-            writer.write(chunks[name])
-            if name == "entities":
-                write_article_tables(out, chunks[name], stems, excel=excel)
-            chunks[name] = []
-        stems.clear()
-
-    try:
-        for slot in slots:
-            # Checked again here: a result may have been cut short (a full disk) or replaced since.
-            result = None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
-            row = article_row(slot, result)
-            if result is not None:
-                summary.ok += 1
-                mentions = [with_corpus_identity(m, identity) for m in result["mentions"]]
-                chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in mentions)
-                entities = linker.link([with_corpus_identity(e, identity) for e in result["entities"]])
-                chunks["entities"].extend({"article_id": slot.article_id, **e} for e in entities)
-                stems[slot.article_id] = slot.stem
-                index.add(mentions, date=slot.date)
-                index.add_places(entities)
-                cooccurrence.add(mentions)
-                summary.mentions += row["mentions"]
-            chunks["articles"].append(row)
-            summary.articles += 1
-            if len(chunks["mentions"]) >= CHUNK_ROWS or len(chunks["articles"]) >= CHUNK_ROWS:
-                flush()
-        flush()
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-    for writer in writers.values():
-        writer.close()
-    summary.errors = summary.articles - summary.ok
-    summary.places = linker.info()
-    entity_table = index.table()
-    summary.entities = len(entity_table)
-    corpus_tables = {
-        "entity_index": entity_table,
-        "cooccurrence": cooccurrence.table(),
-        "aliases": names.aliases(identity, entity_id),
-        "ambiguous": names.ambiguous(identity.ambiguous, entity_id),
-    }
-    for name, rows in corpus_tables.items():
-        write_table(out, name, TABLES[name].schema, rows, excel=excel)
-
-
-def with_corpus_identity(row: Mapping[str, Any], identity: CorpusIdentity) -> Row:
-    """A mention or entity row with the corpus identity in `entity_id` and `canonical`, and the article's kept."""
-    label, canonical = identity((row["label"], row["canonical"]))
-    return {
-        **row,
-        "canonical": canonical,
-        "entity_id": entity_id(label, canonical),
-        "article_canonical": row["canonical"],
-        "article_entity_id": row["entity_id"],
-    }
-
-
-def write_article_tables(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> None:
-    """Write `articles/<stem>.csv` for each article of a validated chunk, unless it holds these bytes already.
-
-    An article without entities still gets its (empty) table. The rows are written as they are: a table per
-    article, built and validated again, would cost more than the whole chunk's validation.
-    """
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        groups.setdefault(row["article_id"], []).append(row)
-    folder = out / "articles"
-    columns = list(ENTITIES.columns)
-    for article_id, stem in stems.items():
-        data = rows_csv_bytes(groups.get(article_id, []), columns, excel=excel)
-        path = folder / f"{stem}.csv"
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        atomic_write_bytes(path, data)
-
-
-def article_row(slot: Slot, result: StoredResult | None) -> Row:
-    """The articles-table row of one input article, from its result file or its error."""
-    row: Row = {
-        "article_id": slot.article_id,
-        "source": slot.source,
-        "date": slot.date,
-        "title": slot.title,
-        "chars": 0,
-        "tokens": 0,
-        "mentions": 0,
-        "entities": 0,
-        "status": "error",
-        "error": slot.error,
-    }
-    if slot.error is not None:
-        return row
-    if result is None:
-        row["error"] = "its result file is missing, corrupt or from other input; run again to redo this article"
-        return row
-    row.update(
-        chars=result["chars"],
-        tokens=result["tokens"],
-        mentions=len(result["mentions"]),
-        entities=len(result["entities"]),
-        status="ok",
-        error=None,
-    )
-    return row
 
 
 def write_run_json(

@@ -47,8 +47,13 @@ class SlotSpool:
     def fail(self, index: int, error: str) -> None:
         self.failures[index] = error
 
-    def __iter__(self) -> Iterator[Slot]:
+    def seal(self) -> None:
+        """End the writing: every slot is on disk, none is left in a buffer. Before a fork, so that the buffer
+        is not written twice, once by each process."""
         self.file.close()
+
+    def __iter__(self) -> Iterator[Slot]:
+        self.seal()
         with open(self.path, encoding="utf-8") as f:
             for index, line in enumerate(f):
                 slot = Slot(**json.loads(line))

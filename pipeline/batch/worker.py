@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from ..invalidation import model_fingerprint, result_key
 from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
+from ..tables.corpus import EntityName
 from ..tables.output import atomic_write_bytes, atomic_write_text
 from ..tables.rows import EntityRow, MentionRow, entity_rows
 from ..util import keep_freed_memory
@@ -45,11 +46,13 @@ class Pending(NamedTuple):
 
 
 class ArticleOutcome(NamedTuple):
-    """What travels back from a worker for one article of a job."""
+    """What travels back from a worker for one article of a job: besides its words, its entities' names, so
+    that the run collects the corpus identity's inputs while articles are still being processed."""
 
     position: int  # in the job
     error: str | None
     words: int
+    names: list[EntityName]
 
 
 Outcome = list[ArticleOutcome]
@@ -151,10 +154,10 @@ class Runner:
         done = []
         for i, (pending, result) in enumerate(zip(job.articles, results, strict=True)):
             if isinstance(result, Exception):
-                outcome.append(ArticleOutcome(i, f"processing failed: {type(result).__name__}: {result}", 0))
+                outcome.append(ArticleOutcome(i, f"processing failed: {type(result).__name__}: {result}", 0, []))
             else:
                 done.append((pending, result))
-                outcome.append(ArticleOutcome(i, None, result["tokens"]))
+                outcome.append(ArticleOutcome(i, None, result["tokens"], entity_names(result["entities"])))
         self.save(done)
         return outcome
 
@@ -248,6 +251,11 @@ class Runner:
                 "entities": result["entities"],
             }
             atomic_write_bytes(self.result_path(stem), orjson.dumps(record))
+
+
+def entity_names(entities: Iterable[EntityRow]) -> list[EntityName]:
+    """The names of an article's entities, in order (`pipeline.tables.corpus.NameCounts` counts them)."""
+    return [(e["label"], e["canonical"], e["mentions"]) for e in entities]
 
 
 def read_result(path: Path, *, key: str | None) -> StoredResult | None:

@@ -14,6 +14,8 @@ from .rows import Row
 from .schemas import PLACE_COLUMNS
 
 IdOf = Callable[[str, str], str]  # (label, canonical) -> entity ID
+# An entity of an article as the corpus identity needs it: (label, canonical name, mentions).
+EntityName = tuple[str, str, int]
 
 
 class EntityIndex:
@@ -117,9 +119,9 @@ MAX_TOGETHER = 500
 class NameCounts:
     """How often each article-level entity (label, canonical name) occurs: mentions and articles.
 
-    The first pass of the corpus tables collects these; the corpus identity is resolved from their keys. For a
-    person's name it also keeps the other entities of its articles (`together`), the context that a merge
-    across articles asks for (`pipeline.names.identity.resolve_corpus`).
+    The run counts these while the articles are processed (`pipeline.batch.collect`); the corpus identity is
+    resolved from their keys. For a person's name it also keeps the other entities of its articles
+    (`together`), the context that a merge across articles asks for (`pipeline.names.identity.resolve_corpus`).
     """
 
     def __init__(self) -> None:
@@ -128,10 +130,16 @@ class NameCounts:
         self.together: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
     def add(self, entities: Iterable[Mapping[str, Any]]) -> None:
+        """Count one article's entity rows."""
+        self.add_names((e["label"], e["canonical"], e["mentions"]) for e in entities)
+
+    def add_names(self, names: Iterable[EntityName]) -> None:
+        """Count one article's entities, given as (label, canonical name, mentions). The articles must come
+        in input order: the context kept per person (`together`) is capped, so it depends on the order."""
         keys = set()
-        for e in entities:
-            key = (e["label"], e["canonical"])
-            self.mentions[key] += e["mentions"]
+        for label, canonical, mentions in names:
+            key = (label, canonical)
+            self.mentions[key] += mentions
             self.articles[key] += 1
             keys.add(key)
         for key in keys:
