@@ -19,10 +19,10 @@ from pathlib import Path
 
 import spacy
 
-import pipeline
 from pipeline.batch import RunOptions, run
 from pipeline.batch.readers import Article, ReadOptions, read_records
 from pipeline.nlp.build import build_pipeline
+from pipeline.nlp.loading import load_model
 from pipeline.training.speed import count_words
 
 
@@ -48,7 +48,7 @@ def main() -> None:
             pass
         tokenizer_s = time.perf_counter() - start
 
-        nlp = pipeline.load(args.model)
+        nlp = load_model(args.model)  # the model alone; `full` below is the run's pipeline
         start = time.perf_counter()
         for _ in nlp.pipe(texts, batch_size=64):
             pass

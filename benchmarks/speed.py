@@ -21,8 +21,8 @@ from pathlib import Path
 
 import spacy
 
-import pipeline
 from pipeline.batch.readers import Article, ReadOptions, read_records
+from pipeline.nlp.loading import load_model
 from pipeline.training.speed import best_seconds, count_words
 
 
@@ -70,16 +70,16 @@ def main() -> None:
             pass
 
     def annotate_cold() -> None:
-        nlp = pipeline.load(args.model)
+        nlp = load_model(args.model)
         for _ in nlp.pipe(texts, batch_size=args.batch_size):
             pass
 
     # Loading the model is not part of the throughput: time it separately and subtract it.
-    load_seconds = best_seconds(lambda: pipeline.load(args.model), repeat=args.repeat)
+    load_seconds = best_seconds(lambda: load_model(args.model), repeat=args.repeat)
     tokenizer_wps = words / best_seconds(tokenize_cold, repeat=args.repeat)
     tokenizer_warm_wps = words / best_seconds(tokenize_warm, repeat=args.repeat)
     model_wps = words / (best_seconds(annotate_cold, repeat=args.repeat) - load_seconds)
-    nlp = pipeline.load(args.model)
+    nlp = load_model(args.model)
     result = {
         "model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
         "pipeline": nlp.pipe_names,
