@@ -12,7 +12,8 @@ import pipeline
 from pipeline.batch import RunOptions, run
 from pipeline.batch.worker import Runner
 from pipeline.errors import UsageError
-from pipeline.nlp.build import PIPELINE_CONFIG, compose, pipeline_config
+from pipeline.nlp.build import PIPELINE_CONFIG, pipeline_config
+from pipeline.nlp.compose import compose
 
 STAGES = Config().from_disk(PIPELINE_CONFIG, interpolate=False)
 
