@@ -56,9 +56,9 @@ def keep_freed_memory() -> bool:
     """Let this process reuse the memory it frees between batches instead of handing it back to the system.
 
     Each batch allocates and frees tens of MB of arrays. By default glibc returns them to the kernel and
-    takes them back, zero-filled, page by page, for the next batch: on the 10kGNAD corpus that was 300,000
-    page faults and 4 s of system time, a tenth of the run. With these settings the heap stays at the size
-    of the largest batch. Only where the C library is glibc; returns whether the settings were made.
+    takes them back, zero-filled, page by page, for the next batch, a cost measured in benchmarks/README.md
+    (issue 14). With these settings the heap stays at the size of the largest batch. Only where the C library
+    is glibc; returns whether the settings were made.
     """
     if not sys.platform.startswith("linux"):
         return False

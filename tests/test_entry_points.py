@@ -4,12 +4,15 @@ imported `pipeline`: this is what lets `spacy.load("models/...")` work in a note
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from pipeline.labels import COARSE_LABELS, FINE_TYPES, coarse_label
 
 REPO = Path(__file__).parent.parent
 ENTRY_POINTS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
@@ -76,12 +79,22 @@ def test_shipped_model_loads_without_importing_the_package() -> None:
     model = REPO / "models" / "de_entities_ner"
     code = "\n".join(
         [
+            "import json",
             "import spacy",
             f"nlp = spacy.load({str(model)!r})",
-            "doc = nlp('Wladimir Putin empfing Alexander Lukaschenko in Sotschi.')",
-            "print(sorted({ent.label_ for ent in doc.ents}), [ent._.fine_type for ent in doc.ents][:1])",
+            "doc = nlp('Der belarussische Staatschef Alexander Lukaschenko trifft Wladimir Putin in Sotschi.')",
+            "factories = [nlp.get_pipe_meta(name).factory for name in nlp.pipe_names]",
+            "print(json.dumps({'factories': factories, 'ents': [[e.label_, e._.fine_type] for e in doc.ents]}))",
         ]
     )
     result = fresh_python(code)
     assert result.returncode == 0, result.stderr
-    assert "PER" in result.stdout
+    found = json.loads(result.stdout.splitlines()[-1])
+    # The fine-type stage ran: every entity shows a coarse label and keeps its GermEval type, which maps to that
+    # label. Without the stage the labels would be the model's own (`LOCderiv`) and no entity a fine type.
+    assert "de_entities_fine_types" in found["factories"]
+    assert found["ents"], "the model found no entity"
+    for label, fine_type in found["ents"]:
+        assert label in COARSE_LABELS, found
+        assert fine_type in FINE_TYPES and coarse_label(fine_type) == label, found
+    assert ["PER", "PER"] in found["ents"]

@@ -20,7 +20,7 @@ from ..names.lexicon import load_lexicon
 from ..nlp.components.tables import entity_id
 from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import atomic_write_bytes, rows_csv_bytes
+from ..tables.output import rows_csv_bytes
 from ..tables.rows import Row
 from ..tables.schemas import ENTITIES, TABLES
 from ..tables.writer import TableWriter, write_table
@@ -29,6 +29,7 @@ from .collect import NamesInOrder
 from .options import RunSummary
 from .slots import Slot
 from .worker import Runner, StoredResult, read_result
+from .write_behind import Files, WriteBehind
 
 # Rows per chunk of the corpus tables: enough for fast writes, small enough for flat memory.
 CHUNK_ROWS = 10_000
@@ -129,12 +130,13 @@ def write_article_tables(
     }
     chunks: dict[str, list[Row]] = {name: [] for name in writers}
     stems: dict[str, str] = {}  # article ID -> file stem, for the article tables of the current chunk
+    files = WriteBehind(unless_same=True)  # each article's table, rewritten only when its bytes change
 
     def flush() -> None:
         for name, writer in writers.items():
             writer.write(chunks[name])
             if name == "entities":
-                write_article_files(out, chunks[name], stems, excel=excel)
+                files.put(article_files(out, chunks[name], stems, excel=excel))
             chunks[name] = []
         stems.clear()
 
@@ -156,9 +158,11 @@ def write_article_tables(
                 flush()
         flush()
     except BaseException:
+        files.close(raise_error=False)
         for writer in writers.values():
             writer.abort()
         raise
+    files.close()
     for writer in writers.values():
         writer.close()
 
@@ -207,8 +211,8 @@ def with_corpus_identity(row: Mapping[str, Any], identity: CorpusIdentity) -> Ro
     }
 
 
-def write_article_files(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> None:
-    """Write `articles/<stem>.csv` for each article of a validated chunk, unless it holds these bytes already.
+def article_files(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> Files:
+    """`articles/<stem>.csv` of each article of a validated chunk, as (path, bytes).
 
     An article without entities still gets its (empty) table. The rows are written as they are: a table per
     article, built and validated again, would cost more than the whole chunk's validation.
@@ -218,15 +222,10 @@ def write_article_files(out: Path, rows: list[Row], stems: dict[str, str], *, ex
         groups.setdefault(row["article_id"], []).append(row)
     folder = out / "articles"
     columns = list(ENTITIES.columns)
-    for article_id, stem in stems.items():
-        data = rows_csv_bytes(groups.get(article_id, []), columns, excel=excel)
-        path = folder / f"{stem}.csv"
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        atomic_write_bytes(path, data)
+    return [
+        (folder / f"{stem}.csv", rows_csv_bytes(groups.get(article_id, []), columns, excel=excel))
+        for article_id, stem in stems.items()
+    ]
 
 
 def article_row(slot: Slot, result: StoredResult | None) -> Row:

@@ -147,6 +147,8 @@ def _run(
     previous = previous_run(out)
     stamp = model_stamp(options.model) if nlp is None else None
     runner = Runner(nlp, out, options, model_fingerprint=known_fingerprint(previous, stamp))
+    # This process is the only worker: it may write each batch's files while it annotates the next one.
+    runner.write_behind = options.engine == "local" and options.workers <= 1
     digest = TablesDigest(excel=options.excel, lexicon_stamp=lexicon_stamp(), places_stamp=places_stamp())
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -208,10 +210,12 @@ def _run(
         except BaseException:
             # A signal, a full disk, a broken worker: drop the queued batches and end the workers now.
             engine.stop()
+            runner.finish_writes(raise_error=False)  # what is done is written, for the next run to keep
             raise
         finally:
             engine.close()
             runner.close_zone()
+        runner.finish_writes()
         summary.seconds = time.perf_counter() - processing_start
         tables = digest.hexdigest()
         if not (unchanged(previous, tables, summary, slots) and tables_in_place(out, slots)):

