@@ -183,6 +183,19 @@ class Errors:
         "[E091] The map outlines {path} are missing. They ship with the package (data/naturalearth/ in a "
         "checkout); reinstall de-entities."
     )
+    E100 = (
+        "[E100] The encoder word vectors {path} cannot be used: {reason}. Build them with `de-entities "
+        "encoder-vectors --output FILE` and pass it to `de-entities train --paths.encoder_vectors FILE` "
+        "(default: [data] encoder_vectors in settings.cfg)."
+    )
+    E101 = (
+        "[E101] {model} has no tuned encoder layers to take word vectors from. Pass the accurate model "
+        "(`--teacher accurate`) or another model trained with `de-entities train --tuned-encoder`."
+    )
+    E102 = (
+        "[E102] Cannot read the config overrides '{args}'. Give each as `--section.key value`, for example "
+        "`--training.max_steps 3000`."
+    )
     E085 = (
         "[E085] de-entities stopped on an unexpected error, a bug: {error}. Please report it with the command "
         "you ran; set DE_ENTITIES_DEBUG=1 to see the traceback."

@@ -12,6 +12,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
+import pipeline
 from pipeline.labels import FINE_TYPES
 from pipeline.nlp.loading import load_model
 
@@ -38,17 +39,48 @@ def silver(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def tiny_train(out: Path, silver: Path, seed: int) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The encoder word vectors of the accurate model, for a few hundred words."""
+    out = tmp_path_factory.mktemp("table") / "encoder_vectors.npz"
+    result = de_entities("encoder-vectors", "--output", str(out), "--max-words", "300")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def tiny_train(out: Path, silver: Path, table: Path, seed: int) -> subprocess.CompletedProcess[str]:
     args = ["--limit", "300", "--max-steps", "60", "--seed", str(seed), "--silver", str(silver)]
+    # The table goes in as a spaCy config override, passed through as `spacy train` takes them.
+    args += ["--paths.encoder_vectors", str(table)]
     return de_entities("train", *args, "--gold-copies", "2", "--output", str(out))
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory, silver: Path) -> Path:
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, silver: Path, table: Path) -> Path:
     out = tmp_path_factory.mktemp("train") / "tiny"
-    result = tiny_train(out, silver, seed=7)
+    result = tiny_train(out, silver, table, seed=7)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+def test_the_encoder_table_and_the_model_that_holds_it(table: Path, tiny_model: Path) -> None:
+    summary = json.loads(table.with_suffix(".json").read_text(encoding="utf-8"))
+    assert summary["words"] == 300 and summary["width"] == 32 and summary["teacher"] == "de_entities_ner_e5"
+    meta = json.loads((tiny_model / "meta.json").read_text(encoding="utf-8"))
+    assert meta["encoder_vectors"]["words"] == 300 and "Encoder word vectors" in meta["description"]
+    # The model keeps the table: it loads and tags with the file gone.
+    moved = table.with_name("elsewhere.npz")
+    table.rename(moved)
+    try:
+        doc = pipeline.load(tiny_model)("Angela Merkel besuchte die Siemens AG in Berlin.")
+        assert [token.text for token in doc][-2:] == ["Berlin", "."]
+    finally:
+        moved.rename(table)
+
+
+def test_a_bad_config_override_is_a_usage_error() -> None:
+    result = de_entities("train", "--limit", "10", "--training.max_steps")
+    assert result.returncode == 2 and "E102" in result.stderr
 
 
 def test_silver_parts_hold_labelled_sentences(silver: Path) -> None:
@@ -105,12 +137,12 @@ def test_train_evaluate_load(tiny_model: Path, tmp_path: Path) -> None:
     assert len(nlp.get_pipe("ner").labels) >= 8
 
 
-def test_same_seed_same_model(tiny_model: Path, silver: Path, tmp_path: Path) -> None:
+def test_same_seed_same_model(tiny_model: Path, silver: Path, table: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    result = tiny_train(again, silver, seed=7)
+    result = tiny_train(again, silver, table, seed=7)
     assert result.returncode == 0, result.stdout + result.stderr
     for part in ("tok2vec/model", "ner/model"):
         assert (again / part).read_bytes() == (tiny_model / part).read_bytes(), part
     other = tmp_path / "other"
-    assert tiny_train(other, silver, seed=8).returncode == 0
+    assert tiny_train(other, silver, table, seed=8).returncode == 0
     assert (other / "ner/model").read_bytes() != (tiny_model / "ner/model").read_bytes()

@@ -13,12 +13,14 @@ import sys
 from pathlib import Path
 
 import numpy
+import numpy as np
 import pytest
 import spacy
 from spacy.language import Language
 
 from pipeline.nlp.loading import load_model
 from pipeline.nlp.wordlists import WORD_LISTS
+from pipeline.training.encoder_vectors import build_table, write_table
 from pipeline.training.train import TrainOptions, train
 from pipeline.util import CONFIGS_DIR
 
@@ -35,6 +37,11 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("wordlists") / "model"
+    # ner.cfg reads the encoder word vectors too; random rows for a few words stand in for the real table.
+    words = ["Berlin", "Putin", "Industrie"]
+    keys, rows = build_table(words, np.random.default_rng(0).normal(size=(3, 32)).astype(np.float16))
+    table = output.parent / "encoder_vectors.npz"
+    write_table(table, keys, rows, {"words": len(words)})
     train(
         TrainOptions(
             train_path=REPO / "data/germeval2014/NER-de-train.outer.conll.gz",
@@ -46,6 +53,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
             limit=60,
             max_steps=20,
             seed=3,
+            encoder_vectors=table,
         )
     )
     return output

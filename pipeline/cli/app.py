@@ -13,6 +13,7 @@ import typer
 
 from ..errors import Errors
 from .common import console, say_error
+from .encoder_vectors import encoder_vectors_cli
 from .evaluate import evaluate_cli
 from .finetune import finetune_cli
 from .help import Group
@@ -35,11 +36,13 @@ app = typer.Typer(
 app.command("run")(run_cli)
 app.command("show")(show_cli)
 app.command("report")(report_cli)
-app.command("train")(train_cli)
+# Unknown options of `train` are spaCy config overrides (`--training.max_steps 3000`), as in `spacy train`.
+app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(train_cli)
 app.command("finetune")(finetune_cli)
 app.command("silver")(silver_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("vectors")(vectors_cli)
+app.command("encoder-vectors")(encoder_vectors_cli)
 app.command("pretrain")(pretrain_cli)
 app.command("wordlists")(wordlists_cli)
 app.command("info")(info_cli)

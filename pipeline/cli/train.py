@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import Errors, OutputError, PipelineError
+from ..errors import Errors, OutputError, PipelineError, UsageError
 from .common import console, fail, log_to_console
 
 
 def train_cli(
+    ctx: typer.Context,
     model: Annotated[
         Optional[str],
         typer.Option(
@@ -70,7 +71,12 @@ def train_cli(
         Optional[int], typer.Option(help="Repeat the gold sentences N times beside the silver (default: settings).")
     ] = None,
 ) -> None:
-    """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores."""
+    """Train the German NER model from GermEval 2014 in data/ and save it with its meta and dev scores.
+
+    Any setting of the training config can be overridden as spaCy's `train` does, `--section.key value`
+    (for example `--training.max_steps 3000 --paths.encoder_vectors table.npz`).
+    """
+    from spacy.cli._util import parse_config_overrides
     from thinc.api import Config
 
     from ..nlp.loading import SETTINGS_PATH, default_model_name, models_dir, resolve_model, shipped_name
@@ -84,6 +90,11 @@ def train_cli(
     distil = settings["silver"]["training"]
     silver_folder = silver or (settings["silver"]["folder"] if name in distil["models"] else "none")
     try:
+        try:
+            overrides: dict[str, object] = parse_config_overrides(list(ctx.args))
+        except SystemExit:
+            # spaCy's parser exits on an argument that is not `--section.key value`: a usage error here.
+            raise UsageError(Errors.E102.format(args=" ".join(ctx.args))) from None
         vectors_path: Path | None = None
         if vectors != "none":
             # The floret vectors come from the fast model, which every shipped model builds on.
@@ -106,6 +117,8 @@ def train_cli(
             # A folder of one's own is used whole unless told otherwise.
             silver_parts=silver_parts or (distil["parts"] if silver is None else None),
             gold_copies=gold_copies or distil["gold_copies"],
+            overrides=overrides,
+            encoder_vectors=Path(settings["data"]["encoder_vectors"]),
         )
         for folder in (options.output, options.output.with_name(options.output.name + ".tmp")):
             # Training replaces its output folder (and stages the new model next to it): only ever a model.

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Model
-from thinc.types import Floats2d
+from thinc.types import Floats2d, Ragged
 
 from ..names.lexicon import Lexicon, load_lexicon
 from .components.canonical import Canonical
@@ -25,6 +25,7 @@ from .components.normalise import NormalisingTokenizer, make_normaliser
 from .components.sentences import Sentences
 from .components.tables import Tables
 from .encoder.features import E5Features, FeatureEmbed
+from .encoder_vectors import EncoderVectors
 from .flag_embed import FlagHashEmbed
 from .wordlists import add_lexicon_flags, check_flags
 
@@ -36,9 +37,9 @@ def make_normalising_tokenizer(
     whitespace: bool = True,
     base: Callable[[Language], Any] | None = None,
 ) -> Callable[[Language], NormalisingTokenizer]:
-    normalise = make_normaliser(unicode_nfc=unicode_nfc, soft_hyphens=soft_hyphens, whitespace=whitespace)
     """Normalise the text, then tokenise it with `base` (a tokenizer block of its own, the model's), else with
     the pipeline's tokenizer where there is one, else with spaCy's default for the language."""
+    normalise = make_normaliser(unicode_nfc=unicode_nfc, soft_hyphens=soft_hyphens, whitespace=whitespace)
 
     def create(nlp: Language) -> NormalisingTokenizer:
         wrapped = base(nlp) if base is not None else getattr(nlp, "tokenizer", None)
@@ -151,6 +152,15 @@ def make_flag_hash_embed(
     include_static_vectors: bool,
     flags: list[str],
     flag_rows: int,
+    encoder_vectors: Model[list[Doc], Ragged] | None = None,
 ) -> Model[list[Doc], list[Floats2d]]:
-    """spaCy's MultiHashEmbed.v2 plus one table for the word-list `flags` (FLAG<n>), packed into one value."""
-    return FlagHashEmbed(width, attrs, rows, include_static_vectors, flags, flag_rows)
+    """spaCy's MultiHashEmbed.v2 plus one table for the word-list `flags` (FLAG<n>), packed into one value, and
+    optionally the static word vectors distilled from the encoder (`de_entities.EncoderVectors.v1`)."""
+    return FlagHashEmbed(width, attrs, rows, include_static_vectors, flags, flag_rows, encoder_vectors)
+
+
+@registry.architectures("de_entities.EncoderVectors.v1")
+def make_encoder_vectors(path: Path | None, width: int, dropout: float = 0.0) -> Model[list[Doc], Ragged]:
+    """A frozen table of `width`-dimensional word vectors from the accurate model's encoder, read from `path`
+    at initialisation and kept inside the model; in training a token's row is dropped with `dropout`."""
+    return EncoderVectors(path, width, dropout)

@@ -68,10 +68,12 @@ def FlagHashEmbed(
     include_static_vectors: bool,
     flags: Sequence[str | int],
     flag_rows: int,
+    encoder_vectors: Model[list[Doc], Ragged] | None = None,
 ) -> Model[list[Doc], list[Floats2d]]:
     """`spacy.MultiHashEmbed.v2` with one more table, of `flag_rows` rows, for the packed `flags`.
 
     It follows spaCy's code (spacy/ml/models/tok2vec.py) step by step, the tables' seeds included.
+    `encoder_vectors` (`EncoderVectors`) adds its columns to the Maxout's input, beside floret's.
     """
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} vs {len(attrs)}")
@@ -80,12 +82,19 @@ def FlagHashEmbed(
         HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(table_rows)
     ]
     concat_size = width * (len(embeddings) + include_static_vectors)
+    if encoder_vectors is not None:
+        concat_size += encoder_vectors.get_dim("nO")
     max_out: Model[Ragged, Ragged] = with_array(Maxout(width, concat_size, nP=3, dropout=0.0, normalize=True))
     extract: Model[list[Doc], Ragged] = chain(
         FlagFeatureExtractor(attrs, flags),
         cast(Model[list[Ints2d], Ragged], list2ragged()),
         with_array(concatenate(*embeddings)),
     )
+    inputs: list[Model[list[Doc], Ragged]] = [extract]
     if include_static_vectors:
-        return chain(concatenate(extract, StaticVectors(width, dropout=0.0)), max_out, ragged2list())
-    return chain(extract, max_out, ragged2list())
+        inputs.append(StaticVectors(width, dropout=0.0))
+    if encoder_vectors is not None:
+        inputs.append(encoder_vectors)
+    # One input keeps the layer tree of a model trained without the extra inputs, so that it loads unchanged.
+    joined = inputs[0] if len(inputs) == 1 else concatenate(*inputs)
+    return chain(joined, max_out, ragged2list())

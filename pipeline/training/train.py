@@ -22,7 +22,7 @@ from spacy.util import load_config
 
 from ..errors import Errors, PipelineError
 from ..nlp.encoder.cache import build_cache
-from ..nlp.encoder.features import read_tuned, use_cache
+from ..nlp.encoder.features import find_architecture, read_tuned, use_cache
 from ..nlp.encoder.features import uses_encoder as encoder_settings
 from ..nlp.encoder.tuned import digest
 from ..nlp.loading import load
@@ -69,6 +69,8 @@ class TrainOptions:
     silver: Path | None = None
     silver_parts: int | None = None
     gold_copies: int = 1
+    # The encoder word vectors of `de-entities encoder-vectors`, for a config whose [paths] has encoder_vectors.
+    encoder_vectors: Path | None = None
 
 
 def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object]:
@@ -81,6 +83,8 @@ def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object
     }
     if options.tuned_encoder is not None:
         overrides["paths.tuned_encoder"] = str(options.tuned_encoder)
+    if options.encoder_vectors is not None and "encoder_vectors" in load_config(options.config)["paths"]:
+        overrides["paths.encoder_vectors"] = str(options.encoder_vectors)
     if options.vectors is None:
         overrides["components.tok2vec.model.embed.include_static_vectors"] = False
     if options.limit is not None:
@@ -114,6 +118,14 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
         meta["description"] = f"{meta['description']} {extra['description']}"
         meta["sources"] = [*meta["sources"], *extra["sources"]]
         meta["word_lists"] = word_list_sources(flags)
+    table = encoder_vectors_summary(nlp.config.interpolate())
+    if table is not None:
+        meta["description"] = (
+            f"{meta['description']} Encoder word vectors: a static table of {table['words']:,} word forms, each "
+            f"encoded alone by the accurate model's tuned encoder and reduced to {table['width']} columns, read "
+            "beside floret (see encoder_vectors)."
+        )
+        meta["encoder_vectors"] = table
     silver = silver_used(options)
     if silver is not None:
         extra = json.loads(SILVER_META_PATH.read_text(encoding="utf-8"))
@@ -155,6 +167,16 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
         }
     )
     return meta
+
+
+def encoder_vectors_summary(config: dict) -> dict | None:
+    """The summary `de-entities encoder-vectors` wrote beside the table this config read, if it reads one."""
+    settings = find_architecture(config, "de_entities.EncoderVectors.v1")
+    if settings is None or not settings.get("path"):
+        return None
+    summary_path = Path(settings["path"]).with_suffix(".json")
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+    return {**summary, "file": Path(settings["path"]).name, "width": settings["width"]}
 
 
 def tuned_summary(options: TrainOptions) -> dict | None:

@@ -66,11 +66,16 @@ def use_cache(path: str | Path | None) -> None:
 
 def uses_encoder(config: dict) -> dict | None:
     """The settings of the E5Features layer in a training config, or None when the config has none."""
+    return find_architecture(config, "de_entities.E5Features.v1")
+
+
+def find_architecture(config: dict, name: str) -> dict | None:
+    """The first block of a (nested) config whose `@architectures` is `name`, or None."""
     for value in config.values():
         if isinstance(value, dict):
-            if value.get("@architectures") == "de_entities.E5Features.v1":
+            if value.get("@architectures") == name:
                 return value
-            found = uses_encoder(value)
+            found = find_architecture(value, name)
             if found is not None:
                 return found
     return None
