@@ -13,6 +13,7 @@ the work itself; the output is the same either way.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -38,6 +39,9 @@ class ForkedHelper(Generic[T]):
         read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        # The objects made so far out of the garbage collector's sight until the helper is done: a collection
+        # touches every object it tracks, which would copy each page that the two processes still share.
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             os.close(read_end)
@@ -52,6 +56,7 @@ class ForkedHelper(Generic[T]):
         finally:
             self.pipe.close()
             os.waitpid(self.pid, 0)
+            gc.unfreeze()
         if not data:
             raise Gone
         ok, value = pickle.loads(data)
@@ -67,6 +72,7 @@ class ForkedHelper(Generic[T]):
         except (ProcessLookupError, ChildProcessError):
             pass
         self.pipe.close()
+        gc.unfreeze()
 
 
 def can_fork() -> bool:
