@@ -78,11 +78,6 @@ def test_the_encoder_table_and_the_model_that_holds_it(table: Path, tiny_model: 
         moved.rename(table)
 
 
-def test_a_bad_config_override_is_a_usage_error() -> None:
-    result = de_entities("train", "--limit", "10", "--training.max_steps")
-    assert result.returncode == 2 and "E102" in result.stderr
-
-
 def test_silver_parts_hold_labelled_sentences(silver: Path) -> None:
     manifest = json.loads((silver / "silver.json").read_text(encoding="utf-8"))
     assert sorted(manifest["parts"]) == ["part-0000.spacy", "part-0001.spacy"]

@@ -86,20 +86,22 @@ def train_cli(
     log_to_console()
     settings = Config().from_disk(SETTINGS_PATH)
     name = shipped_name(model)
-    configs: dict[str, str] = dict(settings["models"]["configs"])
+    # A model's configs, base first: the last one lists how it differs from those before it.
+    configs: dict[str, list[str]] = {key: list(value) for key, value in settings["models"]["configs"].items()}
     distil = settings["silver"]["training"]
     silver_folder = silver or (settings["silver"]["folder"] if name in distil["models"] else "none")
     try:
         try:
             overrides: dict[str, object] = parse_config_overrides(list(ctx.args))
-        except SystemExit:
-            # spaCy's parser exits on an argument that is not `--section.key value`: a usage error here.
+        except (SystemExit, Exception):
+            # spaCy's parser exits or raises click's errors on an argument that is not `--section.key value`.
             raise UsageError(Errors.E102.format(args=" ".join(ctx.args))) from None
         vectors_path: Path | None = None
         if vectors != "none":
             # The floret vectors come from the fast model, which every shipped model builds on.
             vectors_path = Path(resolve_model(vectors or default_model_name()))
         pretrained = init_tok2vec or settings["data"]["init_tok2vec"]
+        layers = configs.get(name, configs[default_model_name()])
         options = TrainOptions(
             init_tok2vec=None if pretrained == "none" else Path(pretrained),
             train_path=train_path or Path(settings["data"]["train"]),
@@ -107,7 +109,8 @@ def train_cli(
             output=output or models_dir() / name,
             vectors=vectors_path,
             name=name,
-            config=config or CONFIGS_DIR / configs.get(name, configs[default_model_name()]),
+            config=config or CONFIGS_DIR / layers[-1],
+            base_configs=() if config else tuple(CONFIGS_DIR / layer for layer in layers[:-1]),
             seed=seed,
             limit=limit,
             max_steps=max_steps,

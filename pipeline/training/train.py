@@ -19,6 +19,7 @@ import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 from spacy.util import load_config
+from thinc.api import Config
 
 from ..errors import Errors, PipelineError
 from ..nlp.encoder.cache import build_cache
@@ -56,6 +57,9 @@ class TrainOptions:
     name: str
     init_tok2vec: Path | None = None
     config: Path = CONFIG_PATH
+    # Configs that `config` is merged over, first to last (the accurate model's config lists only how it
+    # differs from the fast model's).
+    base_configs: tuple[Path, ...] = ()
     seed: int = 0
     limit: int | None = None
     max_steps: int | None = None
@@ -73,7 +77,21 @@ class TrainOptions:
     encoder_vectors: Path | None = None
 
 
-def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object]:
+def training_config(options: TrainOptions) -> Config:
+    """The config to train with: `options.config` merged over its base configs, variables not yet filled.
+
+    confection's merge replaces a block that names another registered function and merges the rest key by
+    key, so a config of differences changes an architecture without inheriting the old one's arguments.
+    """
+    merged: Config | None = None
+    for path in (*options.base_configs, options.config):
+        layer = Config().from_disk(path, interpolate=False)
+        merged = layer if merged is None else merged.merge(layer)
+    assert merged is not None
+    return merged
+
+
+def spacy_overrides(options: TrainOptions, corpus_dir: Path, config: Config) -> dict[str, object]:
     overrides: dict[str, object] = {
         "paths.train": str(corpus_dir / "train"),
         "paths.dev": str(corpus_dir / "dev.spacy"),
@@ -83,7 +101,7 @@ def spacy_overrides(options: TrainOptions, corpus_dir: Path) -> dict[str, object
     }
     if options.tuned_encoder is not None:
         overrides["paths.tuned_encoder"] = str(options.tuned_encoder)
-    if options.encoder_vectors is not None and "encoder_vectors" in load_config(options.config)["paths"]:
+    if options.encoder_vectors is not None and find_architecture(config, "de_entities.EncoderVectors.v1"):
         overrides["paths.encoder_vectors"] = str(options.encoder_vectors)
     if options.vectors is None:
         overrides["components.tok2vec.model.embed.include_static_vectors"] = False
@@ -156,6 +174,7 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
             },
             "training": {
                 "config": options.config.name,
+                "base_configs": [path.name for path in options.base_configs],
                 "init_tok2vec": options.init_tok2vec.name if options.init_tok2vec else None,
                 "seed": options.seed,
                 "limit": options.limit,
@@ -237,8 +256,10 @@ def train(options: TrainOptions) -> dict:
         n_dev = convert(options.dev_path, corpus_dir / "dev.spacy", limit=options.limit)
         logger.info("training on %d gold sentences%s, scoring on %d", n_train, silver_note(options), n_dev)
         start = time.perf_counter()
-        overrides = spacy_overrides(options, corpus_dir)
-        features = encoder_settings(load_config(options.config, overrides=overrides, interpolate=True))
+        config_path = work / "config.cfg"
+        training_config(options).to_disk(config_path)
+        overrides = spacy_overrides(options, corpus_dir, load_config(config_path))
+        features = encoder_settings(load_config(config_path, overrides=overrides, interpolate=True))
         try:
             if features is not None:
                 cache = options.feature_cache or work / "features"
@@ -254,7 +275,7 @@ def train(options: TrainOptions) -> dict:
                         graph=graph,
                     )
                 use_cache(cache)
-            spacy_train(options.config, work / "out", use_gpu=-1, overrides=overrides)
+            spacy_train(config_path, work / "out", use_gpu=-1, overrides=overrides)
         except PipelineError:
             raise
         except Exception as err:  # spaCy raises many types; all mean the same to the user
