@@ -2,6 +2,7 @@
 
 Usage:
     python benchmarks/end_to_end.py ../shared/corpora/10kgnad/articles.csv [--repeat 3] [--limit N] [--model M]
+        [--baseline ../before]
 
 Each figure is the wall time of a fresh process, as a user sees it:
 - model alone: `spacy.load(model)` (tok2vec, ner, fine types: what `pipeline.load()` gave before issue 23),
@@ -9,8 +10,10 @@ Each figure is the wall time of a fresh process, as a user sees it:
   included);
 - first run: `de-entities run corpus.jsonl --out NEW --workers 1 -q` into a new folder;
 - rerun: the same command again into the same folder, with nothing changed.
-The three alternate within each repeat, so that load from other processes hits them alike; the medians and
-their ratios are printed, and the same ratio in CPU seconds. Words are non-space tokens of spaCy's tokenizer.
+- with `--baseline DIR`: the first run again with the package of another checkout (`PYTHONPATH=DIR`), for a
+  before and after in the same repeats.
+The kinds alternate within each repeat, so that load from other processes hits them alike; the medians and
+their ratios are printed, and the same ratios in CPU seconds. Words are non-space tokens of spaCy's tokenizer.
 """
 
 from __future__ import annotations
@@ -46,25 +49,40 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; medians are reported")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
     parser.add_argument("--model", default=None, help="spaCy pipeline name or path (default: the shipped one)")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="a checkout of other code: its first run is timed too, alternated"
+    )
     args = parser.parse_args()
     articles = read_corpus(args.corpus, limit=args.limit)
     words = count_words(spacy.blank("de").tokenizer.pipe(a.text for a in articles))
     model = [args.model] if args.model else []
-    times: dict[str, list[float]] = {"model_alone": [], "first_run": [], "rerun": []}
-    cpu: dict[str, list[float]] = {"model_alone": [], "first_run": []}
+    kinds = ["model_alone", "first_run", *(["baseline_run"] if args.baseline else [])]
+    times: dict[str, list[float]] = {kind: [] for kind in [*kinds, "rerun"]}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     loads = [load_average()]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         write_jsonl(articles, corpus)
+
+        def command(out: Path) -> list[str]:
+            options = ["--model", args.model] if args.model else []
+            return [*cli(), "run", str(corpus), "--out", str(out), "--workers", "1", "-q", *options]
+
         for i in range(args.repeat):
-            out = Path(tmp) / f"out-{i}"
-            run = [*cli(), "run", str(corpus), "--out", str(out), "--workers", "1", "-q"]
-            run += ["--model", args.model] if args.model else []
-            for name, command in (
-                ("model_alone", [sys.executable, "-c", MODEL_ALONE, str(corpus), *model]),
-                ("first_run", run),
-            ):
-                wall, seconds = timed_cpu(command)
+            run = command(Path(tmp) / f"out-{i}")
+            commands = {
+                "model_alone": ([sys.executable, "-c", MODEL_ALONE, str(corpus), *model], None),
+                "first_run": (run, None),
+            }
+            if args.baseline:
+                # The same command with the other checkout's package first on the path, into a folder of its own;
+                # the two runs take turns going first.
+                baseline = command(Path(tmp) / f"baseline-{i}")
+                commands["baseline_run"] = (baseline, {"PYTHONPATH": str(args.baseline.resolve())})
+                if i % 2:
+                    commands = {k: commands[k] for k in ("model_alone", "baseline_run", "first_run")}
+            for name, (argv, env) in commands.items():
+                wall, seconds = timed_cpu(argv, env=env)
                 times[name].append(wall)
                 cpu[name].append(seconds)
             times["rerun"].append(timed(run))
@@ -87,6 +105,9 @@ def main() -> None:
         "cpu_seconds_all": {k: [round(x, 2) for x in v] for k, v in cpu.items()},
         "cpu_share_of_model": round(median(cpu["model_alone"]) / median(cpu["first_run"]), 3),
     }
+    if args.baseline:
+        result["baseline_share_of_model"] = round(seconds["model_alone"] / seconds["baseline_run"], 3)
+        result["baseline_cpu_share_of_model"] = round(median(cpu["model_alone"]) / median(cpu["baseline_run"]), 3)
     print(json.dumps(result, indent=2))
 
 
