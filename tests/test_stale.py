@@ -95,9 +95,11 @@ def test_stale_and_corrupt_results_are_redone_and_never_crash_the_tables(tmp_pat
     assert (summary.ok, summary.reused, summary.redone) == (5, 1, 4)
     assert tables(out) == reference
 
-    # A result that goes bad after it was checked (another program, a disk fault) becomes an error row.
+    # A result that goes bad after it was checked (another program, a disk fault) becomes an error row: 004's
+    # is reused (its names counted as it is checked), then spoiled once the batch of the changed 000 is done.
     def spoil(articles: int, words: int) -> None:
-        (results / "004.json").write_text("{", encoding="utf-8")
+        if words:
+            (results / "004.json").write_text("{", encoding="utf-8")
 
     (corpus / "000.txt").write_text("Olaf Scholz besuchte Warschau.", encoding="utf-8")
     spoiled = run([corpus], out, nlp=nlp, progress=spoil)
