@@ -72,27 +72,18 @@ def test_names_are_counted_in_input_order_whatever_order_they_come_in(monkeypatc
     assert [collected.was_counted(i) for i in range(4)] == [True, False, True, True]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are forked on Linux only")
 def test_the_helper_process_writes_what_one_process_writes(
     ruler_model: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     inputs = corpus(tmp_path / "in")
-    options = RunOptions(model=ruler_model, workers=1, batch_size=4)
-    if not helper.can_fork():
-        pytest.skip("no helper can be forked here (not Linux, or another thread runs)")
-    started = []
-
-    def start(work: object) -> object:
-        forked = real_start(work)  # type: ignore[arg-type]
-        started.append(forked)
-        return forked
-
-    real_start = helper.start
-    monkeypatch.setattr(helper, "start", start)
-    run([inputs], tmp_path / "two", options=options)
-    assert started and started[0] is not None
-    monkeypatch.setattr(helper, "start", real_start)
+    # With a helper: a fresh process, which runs no other thread (this one may, after a Dask test).
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--out", str(tmp_path / "two")]
+    command += ["--model", ruler_model, "--workers", "1", "--batch-size", "4", "-q"]
+    subprocess.run(command, check=True, capture_output=True)
+    # Without: this process, told that it cannot fork.
     monkeypatch.setattr(helper, "can_fork", lambda: False)
-    run([inputs], tmp_path / "one", options=options)
+    run([inputs], tmp_path / "one", options=RunOptions(model=ruler_model, workers=1, batch_size=4))
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
 
 
@@ -124,22 +115,20 @@ def test_a_result_that_goes_bad_after_its_names_were_counted_counts_no_more(rule
         assert "Zwiebelmeier" not in (out / table).read_text(encoding="utf-8"), table
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are forked on Linux only")
 def test_an_error_of_the_helper_is_raised_in_the_run() -> None:
     def full_disk() -> int:
         raise OSError(errno.ENOSPC, "No space left on device", "/out/cooccurrence.csv")
 
-    forked = helper.start(full_disk)
-    if forked is None:
-        pytest.skip("no helper is forked on this system")
+    forked = helper.ForkedHelper(full_disk)  # not `start`: this process may run a thread (after a Dask test)
     with pytest.raises(OSError) as err:
         forked.result()
     assert (err.value.errno, err.value.filename) == (errno.ENOSPC, "/out/cooccurrence.csv")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are forked on Linux only")
 def test_a_helper_killed_from_outside_leaves_its_work_to_the_run() -> None:
-    forked = helper.start(lambda: time.sleep(60))
-    if forked is None:
-        pytest.skip("no helper is forked on this system")
+    forked = helper.ForkedHelper(lambda: time.sleep(60))
     os.kill(forked.pid, signal.SIGKILL)
     with pytest.raises(helper.Gone):
         forked.result()
@@ -149,7 +138,7 @@ def test_a_helper_killed_from_outside_leaves_its_work_to_the_run() -> None:
 PARENT = """
 import sys, time
 from pipeline.batch import helper
-forked = helper.start(lambda: time.sleep(60))
+forked = helper.ForkedHelper(lambda: time.sleep(60))
 print(forked.pid, flush=True)
 time.sleep(60)
 """
