@@ -404,3 +404,17 @@ def test_the_readme_quick_start_shows_what_a_run_of_the_samples_gives(tmp_path: 
     assert said == (summary.articles, summary.ok, summary.errors, summary.mentions, summary.entities), (
         "the README's quick start is stale: update its summary line to " + summary.line()
     )
+
+
+def test_run_json_holds_the_config_the_run_built(tmp_path: Path) -> None:
+    import pipeline
+
+    corpus = make_corpus(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    assert cli("run", str(corpus), "--out", str(out), "--quiet").returncode == 0
+    recorded = json.loads((out / "run.json").read_text(encoding="utf-8"))["config"]
+    # pipeline.cfg fitted to the model, with its source filled in: what pipeline.load() builds too.
+    assert recorded == pipeline.load().config.to_str()
+    # A rerun that needs no model keeps what the last run recorded.
+    assert cli("run", str(corpus), "--out", str(out), "--quiet").returncode == 0
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["config"] == recorded

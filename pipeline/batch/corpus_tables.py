@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..names.identity import CorpusIdentity, resolve_corpus
-from ..names.lexicon import load_lexicon
+from ..names.lexicon import Lexicon, load_lexicon
 from ..nlp.components.tables import entity_id
 from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
@@ -77,10 +77,19 @@ def results(runner: Runner, slots: Iterable[Slot]) -> Iterator[tuple[Slot, Store
         yield slot, None if slot.error else read_result(runner.result_path(slot.stem), key=slot.key)
 
 
+def run_lexicon(runner: Runner) -> Lexicon:
+    """The word lists of the pipeline that ran (its canonical stage carries them), else the shipped ones."""
+    if runner.loaded and "canonical" in runner.nlp.pipe_names:
+        lexicon = getattr(runner.nlp.get_pipe("canonical"), "lexicon", None)
+        if isinstance(lexicon, Lexicon):
+            return lexicon
+    return load_lexicon()
+
+
 def _write(
     runner: Runner, slots: Iterable[Slot], summary: RunSummary, names: NameCounts, *, counted: Counted | None
 ) -> None:
-    identity = resolve_corpus(names.mentions, load_lexicon(), together=names.together, articles=names.articles)
+    identity = resolve_corpus(names.mentions, run_lexicon(runner), together=names.together, articles=names.articles)
     linker = RunLinker()  # before the fork, so that the helper has the gazetteer too
 
     def corpus_tables() -> int:

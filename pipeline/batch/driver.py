@@ -283,10 +283,13 @@ def write_run_json(
     runner: Runner, summary: RunSummary, *, started: datetime, total_seconds: float, stamp: str | None, tables: str
 ) -> None:
     pipe_names: list[str] | None
+    # The config the run built (pipeline.cfg fitted to the model), so that run.json says what ran.
+    config = PIPELINE_CONFIG.read_text(encoding="utf-8")
     if runner.loaded:
         nlp = runner.nlp
         model = {"name": nlp.meta.get("name"), "version": nlp.meta.get("version"), "lang": nlp.lang}
         pipe_names = nlp.pipe_names
+        config = nlp.config.to_str()
     else:
         # No article needed the model (every one unchanged or failed, or none found): its meta says which it
         # is, and the pipeline is the last run's if that ran the same model.
@@ -294,6 +297,7 @@ def write_run_json(
         last = previous_run(runner.out_dir)
         same = stamp is not None and (last.get("result_key") or {}).get("model_stamp") == stamp
         pipe_names = last.get("pipeline") if same else None
+        config = last.get("config", config) if same else config
     speed = summary.last_speed
     if summary.words:
         speed = {"words_per_s": summary.words_per_s, "measured": started.isoformat(timespec="seconds")}
@@ -301,7 +305,7 @@ def write_run_json(
         "de_entities_version": VERSION,
         "model": model,
         "pipeline": pipe_names,
-        "config": PIPELINE_CONFIG.read_text(encoding="utf-8"),
+        "config": config,
         "options": {
             "force": runner.options.force,
             "excel": runner.options.excel,
