@@ -44,10 +44,11 @@ def test_meta_names_data_licence_scores_and_speed(shipped_nlp: Language) -> None
     }
 
 
-def test_model_is_under_50_mb() -> None:
+def test_model_is_at_most_60_mb() -> None:
+    # The fast model's budget (issue 22): floret, the encoder word vectors and the network in 60 MB.
     folder = models_dir() / default_model_name()
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    assert size < 50 * 1024 * 1024, f"{folder} is {size / 1e6:.1f} MB"
+    assert size <= 60_000_000, f"{folder} is {size / 1e6:.1f} MB"
 
 
 def test_accurate_model_is_at_most_60_mb() -> None:

@@ -144,6 +144,9 @@ def build_meta(nlp: Language, options: TrainOptions, scores: dict, seconds: floa
             "beside floret (see encoder_vectors)."
         )
         meta["encoder_vectors"] = table
+        # The table is what the encoder computes, so the encoder's licence travels with it.
+        encoder_sources = json.loads(ENCODER_META_PATH.read_text(encoding="utf-8"))["sources"]
+        meta["sources"] = [*meta["sources"], *(s for s in encoder_sources if s not in meta["sources"])]
     silver = silver_used(options)
     if silver is not None:
         extra = json.loads(SILVER_META_PATH.read_text(encoding="utf-8"))
