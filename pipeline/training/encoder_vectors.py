@@ -13,7 +13,6 @@ then the words of the place names.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from spacy.strings import get_string_id
 from ..errors import Errors, PipelineError
 from ..nlp.encoder.encoder import E5Encoder
 from ..nlp.encoder.weights import read_weights
+from ..util import open_text
 from .germeval import read_sentences
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class VectorOptions:
 
 
 def _names(path: Path) -> Iterator[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
+    with open_text(path) as lines:
         for line in lines:
             name = line.rstrip("\n").split("\t")[0]
             if name and not name.startswith("#"):
@@ -52,7 +52,7 @@ def _names(path: Path) -> Iterator[str]:
 
 def _counted(path: Path) -> Iterator[str]:
     rows = []
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
+    with open_text(path) as lines:
         for line in lines:
             word, _, count = line.rstrip("\n").partition("\t")
             if word and not word.startswith("#") and count.isdigit():

@@ -260,8 +260,9 @@ def train(options: TrainOptions) -> dict:
         logger.info("training on %d gold sentences%s, scoring on %d", n_train, silver_note(options), n_dev)
         start = time.perf_counter()
         config_path = work / "config.cfg"
-        training_config(options).to_disk(config_path)
-        overrides = spacy_overrides(options, corpus_dir, load_config(config_path))
+        config = training_config(options)
+        config.to_disk(config_path)
+        overrides = spacy_overrides(options, corpus_dir, config)
         features = encoder_settings(load_config(config_path, overrides=overrides, interpolate=True))
         try:
             if features is not None:
