@@ -16,7 +16,7 @@ import pipeline.nlp.factories  # noqa: F401
 from pipeline.names.evaluation import corpus_identity, gold_doc
 from pipeline.names.identity import resolve_corpus
 from pipeline.names.lexicon import load_lexicon
-from pipeline.names.rules import adjective_stem, clean_words, derived_base, full_stops
+from pipeline.names.rules import adjective_stem, clean_words, derived_base, full_stops, tail_place
 from pipeline.tables.corpus import NameCounts
 
 Mentions = list[tuple[str, str] | tuple[str, str, dict[str, str]]]
@@ -250,6 +250,54 @@ def test_name_at_a_paragraph_end_is_one_row_with_the_same_name_elsewhere(nlp: La
 def test_derived_words(word: str, expected: str) -> None:
     found = derived_base(word, load_lexicon(), places=set())
     assert found is not None and found[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Mexikanern", "Mexiko"),  # an inhabitant noun through its adjective's stem: Mexikan-er, mexikan-isch
+        ("Argentinier", "Argentinien"),
+        ("Bulgaren", "Bulgarien"),
+        ("türkisch-syrischen", "Türkei"),  # the first of two, as a part mention takes its compound's head
+        ("proisraelische", "Israel"),
+        ("antieuropäischer", "Europa"),
+    ],
+)
+def test_derived_words_through_inhabitants_and_pairs(word: str, expected: str) -> None:
+    found = derived_base(word, load_lexicon(), places=set())
+    assert found is not None and found[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("russischsprachige", "Russland"),
+        ("türkischstämmigen", "Türkei"),
+        ("europaweite", "Europa"),
+        ("österreichweit", "Österreich"),
+        ("bundesweit", None),  # no place the word lists know
+        ("weltweit", None),
+        ("landesweiten", None),
+    ],
+)
+def test_adjective_tails(word: str, expected: str | None) -> None:
+    assert tail_place(word, load_lexicon()) == expected
+
+
+@pytest.mark.parametrize("word", ["Kicker", "Spieler", "deutsch-blaue", "europaweit", "Rheine"])
+def test_words_that_only_look_derived_have_no_place(word: str) -> None:
+    assert derived_base(word, load_lexicon(), places=set()) is None
+
+
+def test_a_tail_counts_only_in_a_derived_or_part_mention_typed_loc(nlp: Language) -> None:
+    text = "Die deutschsprachigen Zeitungen in Deutschland und die russischsprachige Minderheit."
+    mentions: Mentions = [("deutschsprachigen", "OTHpart"), ("Deutschland", "LOC"), ("russischsprachige", "LOCpart")]
+    got = run(nlp, text, mentions)
+    assert [(label, name) for _, label, name, _ in got] == [
+        ("MISC", "deutschsprachigen"),
+        ("LOC", "Deutschland"),
+        ("LOC", "Russland"),
+    ]
 
 
 def test_er_form_of_a_place_named_in_the_article(nlp: Language) -> None:

@@ -9,7 +9,10 @@ Each decision rests on evidence, never on blind suffix stripping:
   (am Schwarzen Meer -> Schwarzes Meer, der Europäischen Union -> Europäische Union), and only if the
   adjective is a frequent lower-case word, so that names like "Zürcher" are left alone;
 - derived words and inhabitant nouns map to their place through the demonym lexicon, also behind a compass
-  prefix (ostfranzösisch -> Frankreich), and the -er forms of places to the place (Wülfrather -> Wülfrath);
+  or stance prefix (ostfranzösisch -> Frankreich, proisraelisch -> Israel), an inhabitant noun through its
+  adjective (Mexikaner, mexikanisch -> Mexiko), two hyphenated adjectives to the first (türkisch-syrisch ->
+  Türkei), a derived or part word with an adjective tail to its place (russischsprachig -> Russland,
+  europaweit -> Europa), and the -er forms of places to the place (Wülfrather -> Wülfrath);
 - a name is written one way: without quote marks, brackets or a quoted nickname, without a role noun in front
   (Sängerin Adele -> Adele), with the full stop of an abbreviation or a regnal number and without that of a
   sentence (Benedikt XVI -> Benedikt XVI., FC Schalke 04. -> FC Schalke 04).
@@ -45,6 +48,16 @@ CLOSE_QUOTES = "\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a'"
 BRACKETS = "()[]{}"
 # Compass prefixes of derived words: "ostfranzösisch" is French, "süddeutsch" German. Longest first.
 COMPASS = ("nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west", "mittel", "zentral")
+# Prefixes of a stance towards a place ("proisraelisch", "antieuropäisch", "paneuropäisch"): the word still
+# derives from the place, as behind a compass prefix.
+STANCE = ("anti", "pro", "pan")
+# An inhabitant noun is its adjective's stem plus one of these (Argentin-ier, Kolumbian-er, Bulgar-e), so the
+# adjective list also knows the inhabitants it lacks.
+INHABITANT_SUFFIXES = ("ier", "er", "e")
+# Adjective tails after a derived word or a place ("russischsprachig", "türkischstämmig", "europaweit"): the
+# word is a part mention of that place.
+DERIVED_TAILS = ("sprachig", "stämmig")
+PLACE_TAILS = ("weit",)
 
 
 def genitive_base(
@@ -367,19 +380,70 @@ def derived_base(text: str, lexicon: Lexicon, *, places: set[str] | None = None)
     "Dürener" -> Düren, "New Yorker" -> New York.
     """
     word = text.strip()
-    place = _inflected_lookup(word.lower(), ADJECTIVE_FORMS, lexicon.derived)
-    place = place or _inflected_lookup(word, INHABITANT_FORMS, lexicon.inhabitants)
+    place = _derived_place(word, lexicon)
     if place is None:
         lower = word.lower()
-        prefix = next((p for p in COMPASS if lower.startswith(p) and len(lower) > len(p) + 3), "")
+        prefix = next((p for p in COMPASS + STANCE if lower.startswith(p) and len(lower) > len(p) + 3), "")
         if prefix:
             place = _inflected_lookup(lower[len(prefix) :].lstrip("-"), ADJECTIVE_FORMS, lexicon.derived)
+    if place is None and "-" in word:
+        place = _adjective_pair(word.lower(), lexicon)
     if place is not None:
         return place.base, place.label
     if places is not None:
         found = place_of_er_form(word, lexicon, places)
         if found:
             return found, "LOC"
+    return None
+
+
+def _derived_place(word: str, lexicon: Lexicon) -> Place | None:
+    """The place of an adjective or an inhabitant noun in the demonym list, also of an inhabitant noun that
+    only its adjective is listed for ("Mexikanern" through "mexikanisch")."""
+    place = _inflected_lookup(word.lower(), ADJECTIVE_FORMS, lexicon.derived)
+    place = place or _inflected_lookup(word, INHABITANT_FORMS, lexicon.inhabitants)
+    # A place's own name is no inhabitant noun, though it may end like one (the town Rheine, not "rheinisch").
+    if place is not None or not word[:1].isupper() or word in lexicon.places:
+        return place
+    for ending in INHABITANT_FORMS:
+        noun = word[: len(word) - len(ending)] if ending else word
+        if not ending or word.endswith(ending):
+            for suffix in INHABITANT_SUFFIXES:
+                if noun.endswith(suffix) and len(noun) > len(suffix) + 1:
+                    found = lexicon.derived.get(noun[: -len(suffix)].lower() + "isch")
+                    if found is not None:
+                        return found
+    return None
+
+
+def _adjective_pair(lower: str, lexicon: Lexicon) -> Place | None:
+    """The first place of hyphenated derived adjectives ("türkisch-syrischen" -> Türkei), as a part mention
+    takes the head of its compound; None unless every part is a derived adjective."""
+    parts = lower.split("-")
+    last = _inflected_lookup(parts[-1], ADJECTIVE_FORMS, lexicon.derived)
+    if last is None or not all(p in lexicon.derived for p in parts[:-1]):
+        return None
+    return lexicon.derived[parts[0]]
+
+
+def tail_place(word: str, lexicon: Lexicon) -> str | None:
+    """The place of a word made of a derived word or a place and an adjective tail: "russischsprachige" ->
+    Russland, "türkischstämmigen" -> Türkei, "österreichweit" -> Österreich (only a place the word lists know:
+    "bundesweit" and "weltweit" have none)."""
+    stem = word.lower()
+    for ending in ADJECTIVE_FORMS:
+        if ending and stem.endswith(ending) and stem[: -len(ending)].endswith(DERIVED_TAILS + PLACE_TAILS):
+            stem = stem[: -len(ending)]
+            break
+    for tail in DERIVED_TAILS:
+        if stem.endswith(tail):
+            place = lexicon.derived.get(stem[: -len(tail)])
+            return place.base if place else None
+    for tail in PLACE_TAILS:
+        if stem.endswith(tail):
+            head = stem[: -len(tail)].capitalize()
+            known = head in lexicon.places or any(p.base == head for p in lexicon.derived.values())
+            return head if known else None
     return None
 
 
@@ -537,10 +601,15 @@ def set_base(
         )
     elif m.kind == "derived":
         found = derived_base(m.text, lexicon, places=places or set())
-        if found:
-            m.base = found[0]
+        m.base = found[0] if found else place_tail(m, lexicon) or m.text
     else:
-        m.base = part_base(m.text, lexicon) or m.text
+        m.base = part_base(m.text, lexicon) or place_tail(m, lexicon) or m.text
+
+
+def place_tail(m: Mention, lexicon: Lexicon) -> str | None:
+    """The place of an adjective tail ("russischsprachige"), only in a derived or part mention the model typed
+    LOC: typed MISC or as a name ("deutschsprachigen") it may mean the language, not the place."""
+    return tail_place(m.text, lexicon) if m.label == "LOC" else None
 
 
 def link_short_forms(mentions: list[Mention], lexicon: Lexicon) -> None:
