@@ -142,6 +142,32 @@ def test_first_name_of_two_full_names_joins_neither(nlp: Language) -> None:
     assert got[2] == "Thomas"
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        ("John Kerry kam. Kerry sprach.", [("John Kerry", "PER"), ("Kerry", "LOC")], ("PER", "John Kerry")),
+        ("Uwe Mundlos fehlte. Mundlos schwieg.", [("Uwe Mundlos", "PER"), ("Mundlos", "OTH")], ("PER", "Uwe Mundlos")),
+        # a place the word lists know, a company named after its founder, a surname of two people
+        (
+            "George Washington lebte in Washington.",
+            [("George Washington", "PER"), ("Washington", "LOC")],
+            ("LOC", "Washington"),
+        ),
+        ("Michael Dell gründete Dell.", [("Michael Dell", "PER"), ("Dell", "ORG")], ("ORG", "Dell")),
+        (
+            "Boris Becker und Barbara Becker stritten. Becker lag am Fluss.",
+            [("Boris Becker", "PER"), ("Barbara Becker", "PER"), ("Becker", "LOC")],
+            ("LOC", "Becker"),
+        ),
+    ],
+)
+def test_surname_typed_as_a_place_is_the_one_person_of_that_name(
+    nlp: Language, text: str, mentions: Mentions, expected: tuple[str, str]
+) -> None:
+    _, label, name, _ = run(nlp, text, mentions)[-1]
+    assert (label, name) == expected
+
+
 # 4. A role noun in front of a name is not part of it.
 @pytest.mark.parametrize(
     ("text", "mentions", "expected"),

@@ -676,9 +676,14 @@ def relabel_parts(mentions: list[Mention], lexicon: Lexicon) -> None:
 
 def relabel_persons(mentions: list[Mention], seen: set[str], lexicon: Lexicon) -> None:
     """An inflected form of a person's name ("Putins" tagged LOC beside "Wladimir Putin") is that person,
-    unless its bare form is a mention with another label ("Porsches" beside the company "Porsche")."""
+    unless its bare form is a mention with another label ("Porsches" beside the company "Porsche").
+
+    So is the bare surname of exactly one full name in the article that the model typed LOC or MISC ("Kerry"
+    beside "John Kerry"), unless the word lists know it as a place (Washington beside George Washington).
+    Not one typed ORG: a company may carry its founder's name (Dell beside Michael Dell)."""
     persons = {m.base for m in mentions if m.label == "PER" and m.kind == "name"}
     surnames = persons | {p.split()[-1] for p in persons}
+    full_names = Counter(p.split()[-1] for p in persons if " " in p)
     bare = {m.text: m.label for m in mentions if m.kind == "name"}
     for m in mentions:
         if m.kind != "name" or m.label == "PER" or len(m.words) != 1:
@@ -686,6 +691,14 @@ def relabel_persons(mentions: list[Mention], seen: set[str], lexicon: Lexicon) -
         base = genitive_base(m.text, seen=seen | surnames, lexicon=lexicon)
         if base != m.text and base in surnames and bare.get(base, "PER") == "PER":
             m.label, m.base, m.label_source = "PER", base, "article"
+        elif (
+            base == m.text
+            and m.label in ("LOC", "MISC")
+            and full_names[m.text] == 1
+            and m.text not in lexicon.places
+            and derived_base(m.text, lexicon) is None
+        ):
+            m.label, m.label_source = "PER", "article"
 
 
 def vote_labels(mentions: list[Mention], canonical: list[str]) -> bool:
