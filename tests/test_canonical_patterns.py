@@ -174,6 +174,7 @@ def test_surname_typed_as_a_place_is_the_one_person_of_that_name(
     [
         ("Sängerin Adele sagte ab.", [("Sängerin Adele", "PER")], ["Adele"]),
         ("Kicker Müller traf.", [("Kicker Müller", "PER")], ["Müller"]),
+        ("Das Model Heidi Klum lacht.", [("Model Heidi Klum", "PER")], ["Heidi Klum"]),  # a neuter role: a title
         ("Der Ball ging an Löwen-Keeper Hofmann vorbei.", [("Löwen-Keeper Hofmann", "PER")], ["Hofmann"]),
         (
             "Der Konzern Siemens spart. Siemens-Chef Löscher.",
@@ -203,6 +204,13 @@ def test_role_noun_goes(nlp: Language, text: str, mentions: Mentions, expected: 
             "Borussia Dortmund",
         ),
         ("Urlaub am Schwarzen Meer.", [("Schwarzen Meer", "LOC")], "Schwarzes Meer"),
+        # a first name that is also a neuter noun, with the surname alone as evidence of a name
+        (
+            "Matt Brammeier stürzte. Brammeier fiel.",
+            [("Matt Brammeier", "PER"), ("Brammeier", "PER")],
+            "Matt Brammeier",
+        ),
+        ("Barack Obama kam. Obama sprach.", [("Barack Obama", "PER"), ("Obama", "PER")], "Barack Obama"),
     ],
 )
 def test_name_that_starts_with_a_noun_stays_whole(nlp: Language, text: str, mentions: Mentions, expected: str) -> None:

@@ -278,6 +278,10 @@ def strip_role_noun(words: list[str], *, label: str, lexicon: Lexicon, named: se
     if any(is_numeral(w) for w in rest):
         return words
     remainder = " ".join(rest)
+    if label == "PER" and noun_gender(words[0], lexicon) == "n":
+        # A role names a person, who is he or she: a neuter noun in front of a person's name is a first name
+        # that is also a word ("Matt Brammeier", "Romani Rose"); the neuter roles are titles ("Model").
+        return words
     if label == "PER":
         evidence = rest[0] in lexicon.person_names or rest[0] in lexicon.first_names or (label, remainder) in named
     elif words[0] in lexicon.places or lexicon.count(words[0]) < MIN_ROLE_COUNT:
