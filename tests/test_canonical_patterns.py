@@ -279,6 +279,8 @@ def test_name_at_a_paragraph_end_is_one_row_with_the_same_name_elsewhere(nlp: La
         ("Dürener", "Düren"),
         ("Münchener", "München"),
         ("New Yorker", "New York"),
+        ("Hollabrunnerin", "Hollabrunn"),
+        ("Wülfratherinnen", "Wülfrath"),
     ],
 )
 def test_derived_words(word: str, expected: str) -> None:

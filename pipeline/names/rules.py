@@ -453,7 +453,12 @@ def tail_place(word: str, lexicon: Lexicon) -> str | None:
 
 def place_of_er_form(word: str, lexicon: Lexicon, places: set[str]) -> str | None:
     """The place whose -er form `word` is, if the article or the word list of places knows it: Wülfrath(er),
-    Schalke(r), Düren(er), Bremen (Bremer), Dresden (Dresdner), Sauerland (Sauerländer)."""
+    Schalke(r), Düren(er), Bremen (Bremer), Dresden (Dresdner), Sauerland (Sauerländer); also of a woman or
+    women from there (Hollabrunnerin, Kölnerinnen) and in the dative plural (Wülfrathern)."""
+    for ending in ("innen", "in", "n"):
+        if word.endswith("er" + ending):
+            word = word[: -len(ending)]
+            break
     if not word[:1].isupper() or not word.endswith("er") or len(word) < 5:
         return None
     stem = word[:-2]
