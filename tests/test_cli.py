@@ -42,6 +42,21 @@ def test_usage_error_exits_2() -> None:
     assert runner.invoke(app, ["evaluate"]).exit_code == 2
 
 
+@pytest.mark.parametrize(("model", "size"), [("accurate", 16), ("fast", 64)])
+def test_a_run_without_batch_size_takes_the_models_own(tmp_path: Path, model: str, size: int) -> None:
+    (tmp_path / "in").mkdir()  # a run that needs no model still records its options
+    result = cli("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--model", model, "--quiet")
+    assert result.returncode == 0, result.stderr
+    info = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert info["options"]["batch_size"] == size
+
+
+def test_batch_size_below_one_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli("run", str(SAMPLE), "--out", str(tmp_path / "out"), "--batch-size", "0")
+    assert result.returncode == 2 and "--batch-size" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_readme_lists_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in typer.main.get_group(app).commands:

@@ -7,7 +7,7 @@ import spacy
 
 import pipeline
 from pipeline.errors import PipelineError
-from pipeline.nlp.loading import load_model
+from pipeline.nlp.loading import default_batch_size, load_model
 
 
 def test_unknown_model_has_coded_error() -> None:
@@ -40,3 +40,10 @@ def test_load_model_is_the_model_alone_with_fine_types(tmp_path: Path) -> None:
     nlp.initialize()
     nlp.to_disk(tmp_path / "other")
     assert load_model(tmp_path / "other").pipe_names == ["ner", "fine_types"]
+
+
+def test_a_runs_batch_size_follows_the_model(tmp_path: Path) -> None:
+    # The accurate model holds the encoder's work for a whole batch: smaller batches keep a run under 1.5 GB.
+    assert default_batch_size("accurate") == default_batch_size("de_entities_ner_e5") == 16
+    assert default_batch_size(None) == default_batch_size("fast") == 64
+    assert default_batch_size(tmp_path) == default_batch_size("de_core_news_sm") == 64

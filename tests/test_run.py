@@ -85,6 +85,7 @@ def test_sample_article_end_to_end(tmp_path: Path, nlp: Language) -> None:
     assert set(pairs["entity_a"]) | set(pairs["entity_b"]) <= set(index["entity_id"])
     info = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert info["model"]["name"] == "de_entities_ner" and info["words_per_s"] > 0
+    assert info["options"]["batch_size"] == 64  # the default model's batch size in settings.cfg
     assert (tmp_path / "mentions.parquet").exists() and (tmp_path / "entities.parquet").exists()
 
 

@@ -37,6 +37,13 @@ def model_aliases() -> dict[str, str]:
     return dict(Config().from_disk(SETTINGS_PATH)["models"]["aliases"])
 
 
+def default_batch_size(name: str | Path | None) -> int:
+    """Articles per batch of a run with model `name` when none is given: `[models.batch_sizes]` in settings."""
+    sizes: dict[str, int] = dict(Config().from_disk(SETTINGS_PATH)["models"]["batch_sizes"])
+    key = shipped_name(name) if name is None or isinstance(name, str) else ""
+    return int(sizes.get(key, sizes["default"]))
+
+
 def shipped_name(name: str | None) -> str:
     """The folder name under models/ that `name` (an alias, a folder name, or None) stands for."""
     if name is None:
