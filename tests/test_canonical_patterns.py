@@ -16,7 +16,7 @@ import pipeline.nlp.factories  # noqa: F401
 from pipeline.names.evaluation import corpus_identity, gold_doc
 from pipeline.names.identity import resolve_corpus
 from pipeline.names.lexicon import load_lexicon
-from pipeline.names.rules import adjective_stem, clean_words, derived_base, full_stops, tail_place
+from pipeline.names.rules import adjective_stem, clean_words, derived_base, full_stops, part_base, tail_place
 from pipeline.tables.corpus import NameCounts
 
 Mentions = list[tuple[str, str] | tuple[str, str, dict[str, str]]]
@@ -426,3 +426,11 @@ def test_place_name_is_the_club_in_a_club_article(nlp: Language) -> None:
 def test_place_name_without_a_club_or_in_a_dateline_stays_a_place(nlp: Language, text: str, mentions: Mentions) -> None:
     got = run(nlp, text, mentions)
     assert got[0][1:3] == ("LOC", mentions[0][0])
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("iPhone-Verkäufe", "iPhone"), ("eBay-Händler", "eBay"), ("Kreml-Sprecher", "Kreml"), ("anti-Kreml", None)],
+)
+def test_part_mention_of_a_name_with_a_capital_inside(word: str, expected: str | None) -> None:
+    assert part_base(word, load_lexicon()) == expected

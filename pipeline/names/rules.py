@@ -477,7 +477,8 @@ def part_base(text: str, lexicon: Lexicon) -> str | None:
     if "-" not in text:
         return None
     head = text.split("-")[0]
-    if not head[:1].isupper():
+    # A name starts with a capital, or has one inside (iPhone, eBay); a lower-case word does not head a name.
+    if not any(ch.isupper() for ch in head):
         return None
     alias = lexicon.aliases.get(head)
     return alias.base if alias else head
