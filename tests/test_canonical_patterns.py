@@ -434,3 +434,13 @@ def test_place_name_without_a_club_or_in_a_dateline_stays_a_place(nlp: Language,
 )
 def test_part_mention_of_a_name_with_a_capital_inside(word: str, expected: str | None) -> None:
     assert part_base(word, load_lexicon()) == expected
+
+
+def test_a_persons_compound_of_names_is_a_double_surname(nlp: Language) -> None:
+    text = "Dagmar Belakowitsch-Jenewein sprach. Belakowitsch-Jenewein forderte Geld, die Meier-Gruppe nicht."
+    mentions: Mentions = [
+        ("Dagmar Belakowitsch-Jenewein", "PER"),
+        ("Belakowitsch-Jenewein", "PERpart"),
+        ("Meier-Gruppe", "PERpart"),  # a common noun in it: a part mention of Meier
+    ]
+    assert names(nlp, text, mentions) == ["Dagmar Belakowitsch-Jenewein"] * 2 + ["Meier"]

@@ -473,15 +473,22 @@ def place_of_er_form(word: str, lexicon: Lexicon, places: set[str]) -> str | Non
 
 
 def part_base(text: str, lexicon: Lexicon) -> str | None:
-    """The name inside a hyphenated compound: `Kreml-Sprecher` -> Kreml, `US-Außenminister` -> USA."""
-    if "-" not in text:
-        return None
+    """The name inside a hyphenated compound: `Kreml-Sprecher` -> Kreml, `US-Außenminister` -> USA.
+
+    The head is the first part: a longer head helps as often as it harms (`Nina-Hagen-Band` and `Hartz-IV-System`
+    against `EU-USA-Abkommen` and `MPC-Österreich-Tochter` on 10kGNAD), so it was left out."""
     head = text.split("-")[0]
     # A name starts with a capital, or has one inside (iPhone, eBay); a lower-case word does not head a name.
     if not any(ch.isupper() for ch in head):
         return None
     alias = lexicon.aliases.get(head)
     return alias.base if alias else head
+
+
+def is_name_part(word: str, lexicon: Lexicon) -> bool:
+    """A part of a hyphenated compound that can be a name: capitalised and no form of a common noun of the noun
+    table (as a whole word: "Jenewein" is a name, though it ends in "Wein")."""
+    return word[:1].isupper() and (word not in lexicon.common or word in lexicon.person_names)
 
 
 def word_initials(word: str, lexicon: Lexicon) -> set[str]:
@@ -591,6 +598,14 @@ def set_base(
     places: set[str] | None = None,
 ) -> None:
     m.base = m.text
+    if (
+        m.kind == "part"
+        and m.label == "PER"
+        and "-" in m.text
+        and all(is_name_part(p, lexicon) for p in m.text.split("-"))
+    ):
+        # A person's compound of names alone is a double surname ("Belakowitsch-Jenewein"), not a part mention.
+        m.kind, m.label_source = "name", "article"
     if m.kind == "name":
         # A demonym tagged as a name ("Belarussen" as LOC, "Dortmunder" as ORG) still means its place: the
         # word list knows it better than the model.
