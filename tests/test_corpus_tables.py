@@ -169,3 +169,27 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return "State:\tZ" not in status
+
+
+def test_cooccurrence_pairs_by_sentences_then_articles_then_ids() -> None:
+    """The table is sorted by numpy over the IDs' ranks (issue 23, point 8): the order is still by sentences and
+    articles (most first), then by the IDs as strings, whatever characters they hold."""
+    ids = ["b", "a", "Z", "ä", "a1", "ß", "A-2", "z"]
+    pairs = corpus_module.Cooccurrence()
+    for article in range(12):
+        chosen = [ids[(article * k) % len(ids)] for k in (1, 3, 5)]
+        mentions = [
+            {"entity_id": eid, "canonical": f"name of {eid}", "sentence": (article + i) % 2}
+            for i, eid in enumerate(chosen)
+        ]
+        pairs.add(mentions)
+    table = pairs.table()
+    expected = sorted(
+        ((a, b, pairs.sentences.get((a, b), 0), n) for (a, b), n in pairs.articles.items()),
+        key=lambda r: (-r[2], -r[3], r[0], r[1]),
+    )
+    assert list(table.columns) == ["entity_a", "entity_b", "canonical_a", "canonical_b", "sentences", "articles"]
+    got = list(zip(table["entity_a"], table["entity_b"], table["sentences"], table["articles"], strict=True))
+    assert got == expected
+    assert table["canonical_a"].tolist() == [f"name of {a}" for a, *_ in expected]
+    assert corpus_module.Cooccurrence().table().empty

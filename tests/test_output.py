@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -9,7 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tables.output import csv_bytes, neutralise, read_csv, read_table, safe_file_stem, write_csv
+from pipeline.tables.output import (
+    csv_bytes,
+    neutralise,
+    read_csv,
+    read_table,
+    rows_csv_bytes,
+    rows_csv_texts,
+    safe_file_stem,
+    write_csv,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +117,70 @@ def test_a_capital_letter_is_an_escape_not_a_history_expansion() -> None:
     assert safe_file_stem("Artikel-001") == "%41rtikel-001"
     assert "!" not in safe_file_stem("Merkel") and safe_file_stem("merkel") == "merkel"
     assert len({safe_file_stem(i).lower() for i in ("Merkel", "merkel", "MERKEL", "mErkel")}) == 4
+
+
+# Issue 23, point 8: the CSV is made by column (pyarrow's string functions) and each article's table as a slice of
+# one writer's text; the bytes must stay those of the csv module's writer, cell by cell.
+
+TRICKY = ["", "a", "=x", "'=y", "''+1", "'a", "-1", "+", "@", "\tTab", "\rx", "a\rb", "a,b", "a;b", 'q"q', '"', "l\nm"]
+TRICKY += ["\n", "x\x00=", "ä ö", " lead", "trail ", "\u2028", "a\\b"]
+
+
+def writer_bytes(df: pd.DataFrame, *, excel: bool, header: bool = True) -> bytes:
+    """The table as the csv module's writer writes it, each cell made safe as `csv_bytes` promises."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\n")
+    if header:
+        buffer.write("\ufeff" if excel else "")
+        writer.writerow(df.columns)
+    for row in zip(*(column.tolist() for _, column in df.items()), strict=True):
+        writer.writerow(["" if v is None or v is pd.NA or v != v else neutralise(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_bytes_are_the_csv_writers(excel: bool) -> None:
+    n = len(TRICKY)
+    df = pd.DataFrame(
+        {
+            "text": TRICKY,
+            "missing": pd.Series([None if i % 3 == 0 else TRICKY[i] for i in range(n)], dtype="str"),
+            "objects": pd.Series([None, 1, -2.5, 48.0, 1e20, "=o", True, float("nan")] * 3, dtype=object)[:n],
+            "count": range(-3, n - 3),
+            "float": [0.1 * i if i % 4 else float("nan") for i in range(n)],
+        }
+    )
+    for header in (False, True):
+        assert csv_bytes(df, excel=excel, header=header) == writer_bytes(df, excel=excel, header=header)
+        assert csv_bytes(df.iloc[5:9], excel=excel, header=header) == writer_bytes(
+            df.iloc[5:9], excel=excel, header=header
+        )
+        assert csv_bytes(df.iloc[:0], excel=excel, header=header) == writer_bytes(
+            df.iloc[:0], excel=excel, header=header
+        )
+    one = df[["text"]]
+    assert csv_bytes(one, excel=excel) == writer_bytes(one, excel=excel)
+    chunked = pd.concat([df, df.iloc[::-1]], ignore_index=True)  # its string columns in two Arrow chunks
+    assert csv_bytes(chunked, excel=excel) == writer_bytes(chunked, excel=excel)
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.integers(-5, 10**12)), max_size=8), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_csv_bytes_are_the_csv_writers_for_any_text(rows: list[tuple[str, int]], excel: bool) -> None:
+    df = pd.DataFrame({"text": [t for t, _ in rows], "n": [n for _, n in rows]}, columns=["text", "n"])
+    df["text"] = df["text"].astype("str")
+    assert csv_bytes(df, excel=excel) == writer_bytes(df, excel=excel)
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_each_groups_csv_text_is_its_own_table(excel: bool) -> None:
+    values = [*TRICKY, None, 3, -1, 2.5, float("nan"), True, pd.NA]
+    columns = ["a", "b", "c"]
+    groups = [
+        [{c: values[(i * 7 + j * 3 + k) % len(values)] for k, c in enumerate(columns)} for j in range(i % 4)]
+        for i in range(12)
+    ]
+    header, texts = rows_csv_texts(groups, columns, excel=excel)
+    assert [(header + text).encode("utf-8") for text in texts] == [
+        rows_csv_bytes(group, columns, excel=excel) for group in groups
+    ]

@@ -20,7 +20,7 @@ from ..names.lexicon import Lexicon, load_lexicon
 from ..nlp.components.tables import entity_id
 from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
-from ..tables.output import rows_csv_bytes
+from ..tables.output import rows_csv_texts
 from ..tables.rows import Row
 from ..tables.schemas import ENTITIES, TABLES
 from ..tables.writer import TableWriter, write_table
@@ -35,6 +35,7 @@ from .write_behind import Files, WriteBehind
 CHUNK_ROWS = 10_000
 # The tables the helper writes; this process writes the article tables.
 CORPUS_TABLES = ("entity_index", "cooccurrence", "aliases", "ambiguous")
+ENTITIES_COLUMNS = list(ENTITIES.columns)
 # Whether the names of the article in a slot (by its index) were counted during processing.
 Counted = Callable[[int], bool]
 
@@ -140,6 +141,7 @@ def write_article_tables(
     chunks: dict[str, list[Row]] = {name: [] for name in writers}
     stems: dict[str, str] = {}  # article ID -> file stem, for the article tables of the current chunk
     files = WriteBehind(unless_same=True)  # each article's table, rewritten only when its bytes change
+    ids = CorpusIds(identity)
 
     def flush() -> None:
         for name, writer in writers.items():
@@ -155,9 +157,9 @@ def write_article_tables(
             row = article_row(slot, result)
             if result is not None:
                 summary.ok += 1
-                mentions = [with_corpus_identity(m, identity) for m in result["mentions"]]
+                mentions = [with_corpus_identity(m, ids) for m in result["mentions"]]
                 chunks["mentions"].extend({"article_id": slot.article_id, **m} for m in mentions)
-                entities = linker.link([with_corpus_identity(e, identity) for e in result["entities"]])
+                entities = linker.link([with_corpus_identity(e, ids) for e in result["entities"]])
                 chunks["entities"].extend({"article_id": slot.article_id, **e} for e in entities)
                 stems[slot.article_id] = slot.stem
                 summary.mentions += row["mentions"]
@@ -189,12 +191,13 @@ def write_whole_corpus_tables(
     out, excel = runner.out_dir, runner.options.excel
     index = EntityIndex()
     cooccurrence = Cooccurrence()
+    ids = CorpusIds(identity)
     for i, (slot, result) in enumerate(results(runner, slots)):
         checked(i, slot, result, counted)
         if result is not None:
-            mentions = [with_corpus_identity(m, identity) for m in result["mentions"]]
+            mentions = [with_corpus_identity(m, ids) for m in result["mentions"]]
             index.add(mentions, date=slot.date)
-            index.add_places(linker.link([with_corpus_identity(e, identity) for e in result["entities"]]))
+            index.add_places(linker.link([with_corpus_identity(e, ids) for e in result["entities"]]))
             cooccurrence.add(mentions)
     entity_table = index.table()
     tables = {
@@ -208,32 +211,52 @@ def write_whole_corpus_tables(
     return len(entity_table)
 
 
-def with_corpus_identity(row: Mapping[str, Any], identity: CorpusIdentity) -> Row:
+def with_corpus_identity(row: Mapping[str, Any], identity: CorpusIdentity | CorpusIds) -> Row:
     """A mention or entity row with the corpus identity in `entity_id` and `canonical`, and the article's kept."""
-    label, canonical = identity((row["label"], row["canonical"]))
+    ids = identity if isinstance(identity, CorpusIds) else CorpusIds(identity)
+    canonical, eid = ids(row["label"], row["canonical"])
     return {
         **row,
         "canonical": canonical,
-        "entity_id": entity_id(label, canonical),
+        "entity_id": eid,
         "article_canonical": row["canonical"],
         "article_entity_id": row["entity_id"],
     }
+
+
+class CorpusIds:
+    """The corpus identity's canonical name and entity ID of each article-level (label, canonical name), each
+    worked out once: a name recurs in many mentions and articles, and its ID is a hash. Holds no more names
+    than the run's `NameCounts` does."""
+
+    def __init__(self, identity: CorpusIdentity) -> None:
+        self.identity = identity
+        self.known: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def __call__(self, label: str, canonical: str) -> tuple[str, str]:
+        key = (label, canonical)
+        found = self.known.get(key)
+        if found is None:
+            corpus_label, corpus_canonical = self.identity(key)
+            found = self.known[key] = (corpus_canonical, entity_id(corpus_label, corpus_canonical))
+        return found
 
 
 def article_files(out: Path, rows: list[Row], stems: dict[str, str], *, excel: bool) -> Files:
     """`articles/<stem>.csv` of each article of a validated chunk, as (path, bytes).
 
     An article without entities still gets its (empty) table. The rows are written as they are: a table per
-    article, built and validated again, would cost more than the whole chunk's validation.
+    article, built and validated again, would cost more than the whole chunk's validation. They are written
+    by one CSV writer for the whole chunk (`rows_csv_texts`), each article's table a slice of its text.
     """
     groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(row["article_id"], []).append(row)
     folder = out / "articles"
-    columns = list(ENTITIES.columns)
+    header, texts = rows_csv_texts([groups.get(article_id, []) for article_id in stems], ENTITIES_COLUMNS, excel=excel)
     return [
-        (folder / f"{stem}.csv", rows_csv_bytes(groups.get(article_id, []), columns, excel=excel))
-        for article_id, stem in stems.items()
+        (folder / f"{stem}.csv", (header + text).encode("utf-8"))
+        for stem, text in zip(stems.values(), texts, strict=True)
     ]
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from itertools import combinations
+from itertools import combinations, repeat
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .rows import Row
 from .schemas import PLACE_COLUMNS
@@ -93,23 +96,30 @@ class Cooccurrence:
         self.articles.update(combinations(sorted(in_article), 2))
 
     def table(self) -> pd.DataFrame:
-        """Pairs by sentences, then articles, then IDs. Built by column and sorted by pandas: it is the largest
-        corpus table (every pair of entities of each article)."""
+        """Pairs by sentences, then articles, then IDs. Built by column and sorted by numpy: it is the largest
+        corpus table (every pair of entities of each article). Each entity's ID and name become Arrow strings
+        once, and the pairs refer to them by their rank among the IDs, which sorts as the IDs do."""
+        ids = sorted(self.names)
+        rank = {eid: i for i, eid in enumerate(ids)}
         pairs = list(self.articles)
-        firsts = [a for a, _ in pairs]
-        seconds = [b for _, b in pairs]
-        table = pd.DataFrame(
-            {
-                "entity_a": firsts,
-                "entity_b": seconds,
-                "canonical_a": [self.names[a] for a in firsts],
-                "canonical_b": [self.names[b] for b in seconds],
-                "sentences": [self.sentences.get(pair, 0) for pair in pairs],
-                "articles": list(self.articles.values()),
-            }
-        )
-        order = ["sentences", "articles", "entity_a", "entity_b"]
-        return table.sort_values(order, ascending=[False, False, True, True], ignore_index=True)
+        n = len(pairs)
+        firsts = np.fromiter(map(rank.__getitem__, map(itemgetter(0), pairs)), dtype=np.int64, count=n)
+        seconds = np.fromiter(map(rank.__getitem__, map(itemgetter(1), pairs)), dtype=np.int64, count=n)
+        sentences = np.fromiter(map(self.sentences.get, pairs, repeat(0, n)), dtype=np.int64, count=n)
+        articles = np.fromiter(self.articles.values(), dtype=np.int64, count=n)
+        order = np.lexsort((seconds, firsts, -articles, -sentences))
+        firsts, seconds = firsts[order], seconds[order]
+        id_strings = pa.array(ids, type=pa.large_string())
+        names = pa.array([self.names[eid] for eid in ids], type=pa.large_string())
+        columns = {
+            "entity_a": id_strings.take(firsts),
+            "entity_b": id_strings.take(seconds),
+            "canonical_a": names.take(firsts),
+            "canonical_b": names.take(seconds),
+            "sentences": sentences[order],
+            "articles": articles[order],
+        }
+        return pa.table(columns).to_pandas()
 
 
 # The other entities kept per person's name as its context across the corpus: enough to find a shared one.
