@@ -11,6 +11,7 @@ of one process, byte for byte; where no helper can be forked, this process write
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,12 @@ from typing import Any
 from ..names.identity import CorpusIdentity, resolve_corpus
 from ..names.lexicon import Lexicon, load_lexicon
 from ..nlp.components.tables import entity_id
+from ..places.gazetteer import load_places
 from ..places.linker import RunLinker
 from ..tables.corpus import Cooccurrence, EntityIndex, NameCounts
 from ..tables.output import rows_csv_texts
 from ..tables.rows import Row
-from ..tables.schemas import ENTITIES, TABLES
+from ..tables.schemas import ENTITIES, TABLES, empty, validate
 from ..tables.writer import TableWriter, write_table
 from . import helper
 from .collect import NamesInOrder
@@ -61,6 +63,18 @@ def write_corpus_tables(
         except ResultChanged:
             summary.ok = summary.articles = summary.mentions = 0
     _write(runner, slots, summary, read_names(runner, slots), counted=None)
+
+
+def warm_up() -> None:
+    """Load what the end of a run needs whatever the articles hold: the gazetteer, which `load_places` keeps for
+    the process, and pandera's backends, which its first validation imports (about 0.2 s each). The run calls
+    this while it waits for the second core's last batch (`pipeline.batch.second_core`), where it costs
+    nothing; the helper process forked later has both too.
+    """
+    # A failure here is the tables' to report, where it would happen anyway.
+    with contextlib.suppress(Exception):
+        load_places()
+        validate(empty(ENTITIES), ENTITIES)
 
 
 def read_names(runner: Runner, slots: Iterable[Slot]) -> NameCounts:

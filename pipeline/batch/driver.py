@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,13 @@ from ..places.gazetteer import places_stamp
 from ..tables.output import BOM, atomic_write_text, restore
 from ..util import VERSION
 from .collect import NamesInOrder
-from .corpus_tables import write_corpus_tables
+from .corpus_tables import warm_up, write_corpus_tables
 from .engines import fork_workers, make_engine
 from .folder import LOCK_NAME, FolderLock, sweep_temporary
 from .options import Interrupted, RunOptions, RunSummary
 from .readers import FORMATS, Article, ReadStats, check_inputs, read_records
 from .reuse import forget_tables, last_speed, model_meta, model_stamp, previous_run, tables_in_place
+from .second_core import pipelined
 from .slots import SlotSpool, assign_slots
 from .worker import Job, Pending, Runner, article_key, entity_names
 
@@ -191,7 +193,12 @@ def _run(
             yield Job(pending, pending_slots, str(out), options)
 
     try:
-        engine = make_engine(options, here=runner.process, prepare=lambda: runner.nlp)
+        engine = make_engine(
+            options,
+            here=runner.process,
+            prepare=lambda: runner.nlp,
+            stream=partial(pipelined, runner, before_last=warm_up),
+        )
         processing_start = time.perf_counter()
         try:
             for job, outcome in engine.map(jobs()):

@@ -23,6 +23,7 @@ from .options import RunOptions
 from .worker import Job, Outcome, process_batch
 
 Process = Callable[[Job], Outcome]
+Stream = Callable[[Iterable[Job]], Iterator[tuple[Job, Outcome]]]
 
 
 class Engine(Protocol):
@@ -40,20 +41,33 @@ def default_workers() -> int:
 
 
 class InProcess:
-    """One worker: this process, with a pipeline it has built already."""
+    """One worker: this process, with a pipeline it has built already.
 
-    def __init__(self, process: Process) -> None:
+    With `stream` (`pipeline.batch.second_core.pipelined`), the jobs go through it instead of one by one
+    through `process`: it runs the pipeline's last stages in a child on the second core.
+    """
+
+    def __init__(self, process: Process, stream: Stream | None = None) -> None:
         self.process = process
+        self.stream = stream
+        self.running: Iterator[tuple[Job, Outcome]] | None = None
 
     def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
-        for job in jobs:
-            yield job, self.process(job)
+        if self.stream is None:
+            for job in jobs:
+                yield job, self.process(job)
+            return
+        self.running = self.stream(jobs)
+        yield from self.running
 
     def close(self) -> None:
-        pass
+        self.stop()
 
     def stop(self) -> None:
-        pass
+        # Ending the stream ends its child: killed if it still had a batch, which the next run does again.
+        if self.running is not None:
+            self.running.close()  # type: ignore[attr-defined]
+            self.running = None
 
 
 def _bounded(
@@ -206,8 +220,14 @@ class DaskEngine:
         self.close()
 
 
-def make_engine(options: RunOptions, *, here: Process, prepare: Callable[[], object] = lambda: None) -> Engine:
-    """The engine the options ask for; one local worker is this process, running `here`.
+def make_engine(
+    options: RunOptions,
+    *,
+    here: Process,
+    prepare: Callable[[], object] = lambda: None,
+    stream: Stream | None = None,
+) -> Engine:
+    """The engine the options ask for; one local worker is this process, running `here` (or `stream`).
 
     `prepare` builds this process's pipeline; forked workers call it before the fork, to share the result.
     """
@@ -216,5 +236,5 @@ def make_engine(options: RunOptions, *, here: Process, prepare: Callable[[], obj
     if options.engine != "local":
         raise PipelineError(Errors.E041.format(engine=options.engine))
     if options.workers <= 1:
-        return InProcess(here)
+        return InProcess(here, stream)
     return LocalPool(process_batch, options.workers, here=here, prepare=prepare)

@@ -7,11 +7,11 @@ Only small outcomes travel back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypedDict, cast
+from typing import NamedTuple, TypedDict, TypeVar, cast
 
 import orjson
 from spacy.attrs import IS_SPACE
@@ -27,6 +27,7 @@ from ..tables.rows import EntityRow, MentionRow, entity_rows
 from ..util import keep_freed_memory
 from .chunking import split_text
 from .options import RunOptions
+from .packed import ModelPart, pack
 from .readers import Article
 from .write_behind import Files, WriteBehind
 
@@ -36,6 +37,8 @@ ZONE_BATCHES = 50
 # these every word would be split into affixes again each time; their words, the corpus's most frequent,
 # stay cached for the whole run, at the memory cost of these batches' vocabulary only.
 WARM_BATCHES = 2
+
+T = TypeVar("T")
 
 
 class Pending(NamedTuple):
@@ -154,7 +157,11 @@ class Runner:
 
     def process(self, job: Job) -> Outcome:
         """Annotate a job's articles and write their results; returns (position, error, words) per article."""
-        results = self.annotate_in_zone([pending.article for pending in job.articles])
+        articles = [pending.article for pending in job.articles]
+        return self.finish(job, self.in_zone(lambda: self.annotate(articles)))
+
+    def finish(self, job: Job, results: Sequence[ArticleResult | Exception]) -> Outcome:
+        """Write the results of a job's articles; its outcome: (position, error, words, names) per article."""
         outcome: Outcome = []
         done = []
         for i, (pending, result) in enumerate(zip(job.articles, results, strict=True)):
@@ -166,8 +173,8 @@ class Runner:
         self.save(done)
         return outcome
 
-    def annotate_in_zone(self, articles: Sequence[Article]) -> list[ArticleResult | Exception]:
-        """Annotate inside a spaCy memory zone that is renewed every `ZONE_BATCHES` batches.
+    def in_zone(self, work: Callable[[], T]) -> T:
+        """`work()` (a batch through the pipeline) inside a spaCy memory zone renewed every `ZONE_BATCHES` batches.
 
         A zone frees the strings and lexemes its batches added to the vocabulary, so a long run stays flat.
         Inside a zone the tokenizer caches no new words, so the first `WARM_BATCHES` run outside one; and
@@ -175,15 +182,15 @@ class Runner:
         """
         if self.warm_batches < WARM_BATCHES:
             self.warm_batches += 1
-            return self.annotate(articles)
+            return work()
         if self.zone is None:
             self.zone = ExitStack()
             self.zone.enter_context(self.nlp.memory_zone())
-        results = self.annotate(articles)
+        result = work()
         self.zone_batches += 1
         if self.zone_batches >= ZONE_BATCHES:
             self.close_zone()
-        return results
+        return result
 
     def close_zone(self) -> None:
         if self.zone is not None:
@@ -193,45 +200,48 @@ class Runner:
     def annotate(self, articles: Sequence[Article]) -> list[ArticleResult | Exception]:
         """Run the pipeline over a batch; long texts go through in chunks with their offsets kept."""
         texts = [self.normalise(a.text) for a in articles]
-        pieces = [
-            (i, offset, chunk)
-            for i, text in enumerate(texts)
-            for offset, chunk in split_text(text, self.nlp.max_length)
-        ]
+        pieces = self.pieces(texts)
         try:
-            docs: Iterable[Doc] = list(
-                self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=self.options.batch_size)
-            )
+            docs = list(self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=self.options.batch_size))
         except Exception:
             # One bad article must not take its batch down: retry one by one to find it.
             if len(articles) == 1:
                 raise
             return [self._annotate_one(a) for a in articles]
-        results: list[ArticleResult] = [{"text": t, "tokens": 0, "mentions": [], "entities": []} for t in texts]
-        sentences_before = [0] * len(articles)
-        chunks = [0] * len(articles)
-        for (i, offset, _), doc in zip(pieces, docs, strict=True):
-            result = results[i]
-            mention: MentionRow
-            for mention in doc._.mentions:
-                result["mentions"].append(
-                    {
-                        **mention,
-                        "start": mention["start"] + offset,
-                        "end": mention["end"] + offset,
-                        "sentence": mention["sentence"] + sentences_before[i],
-                    }
-                )
-            result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
-            sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
-            chunks[i] += 1
-            # The tables component grouped this doc's mentions already; that is the article's entity table
-            # unless the article came in several chunks.
-            result["entities"] = doc._.entities
-        for result, n in zip(results, chunks, strict=True):
-            if n > 1:
-                result["entities"] = entity_rows(result["mentions"])
-        return list(results)
+        return list(assemble(texts, pieces, docs))
+
+    def model_part(self, job: Job, stages: list[str]) -> tuple[list[str], list[ModelPart]]:
+        """A job's normalised texts and each article's docs through the pipeline but its last `stages`,
+        packed for the process that runs those (`pipeline.batch.second_core`)."""
+        return self.in_zone(lambda: self._model_part([pending.article for pending in job.articles], stages))
+
+    def _model_part(self, articles: Sequence[Article], stages: list[str]) -> tuple[list[str], list[ModelPart]]:
+        texts = [self.normalise(a.text) for a in articles]
+        pieces = self.pieces(texts)
+        # The texts are normalised already: the docs are made by the wrapped tokenizer, which is all that the
+        # normalising one would do again.
+        tokenizer = self.nlp.tokenizer
+        make_doc = tokenizer.tokenizer if isinstance(tokenizer, NormalisingTokenizer) else tokenizer
+        chunks = (make_doc(chunk) for _, _, chunk in pieces)
+        try:
+            docs = list(self.nlp.pipe(chunks, batch_size=self.options.batch_size, disable=stages))
+        except Exception as err:
+            if len(articles) == 1:
+                return texts, [err]
+            # One bad article must not take its batch down: one by one, to find it.
+            return texts, [self._model_part([a], stages)[1][0] for a in articles]
+        parts: list[ModelPart] = [[] for _ in texts]
+        for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
+            parts[i].append((offset, pack(doc, chunk)))  # type: ignore[union-attr]
+        return texts, parts
+
+    def pieces(self, texts: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(article, offset, chunk) for each chunk of each text, cut to the pipeline's `max_length`."""
+        return [
+            (i, offset, chunk)
+            for i, text in enumerate(texts)
+            for offset, chunk in split_text(text, self.nlp.max_length)
+        ]
 
     def _annotate_one(self, article: Article) -> ArticleResult | Exception:
         try:
@@ -270,6 +280,35 @@ class Runner:
         writer, self.writer = self.writer, None
         if writer is not None:
             writer.close(raise_error=raise_error)
+
+
+def assemble(texts: Sequence[str], pieces: Sequence[tuple[int, int, str]], docs: Iterable[Doc]) -> list[ArticleResult]:
+    """Each article's result from the docs of its chunks (`pieces`: article, offset, chunk, in order)."""
+    results: list[ArticleResult] = [{"text": t, "tokens": 0, "mentions": [], "entities": []} for t in texts]
+    sentences_before = [0] * len(texts)
+    chunks = [0] * len(texts)
+    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        result = results[i]
+        mention: MentionRow
+        for mention in doc._.mentions:
+            result["mentions"].append(
+                {
+                    **mention,
+                    "start": mention["start"] + offset,
+                    "end": mention["end"] + offset,
+                    "sentence": mention["sentence"] + sentences_before[i],
+                }
+            )
+        result["tokens"] += len(doc) - int(doc.to_array(IS_SPACE).sum())
+        sentences_before[i] += sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1
+        chunks[i] += 1
+        # The tables component grouped this doc's mentions already; that is the article's entity table
+        # unless the article came in several chunks.
+        result["entities"] = doc._.entities
+    for result, n in zip(results, chunks, strict=True):
+        if n > 1:
+            result["entities"] = entity_rows(result["mentions"])
+    return results
 
 
 def entity_names(entities: Iterable[EntityRow]) -> list[EntityName]:

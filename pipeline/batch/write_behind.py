@@ -3,7 +3,8 @@ corpus tables is made.
 
 Writing a file is system calls (create, write, rename), during which a thread holds no GIL, so a thread can
 write one batch's files on a second core while the model works on the next batch. Only in the run's own
-process (`--workers 1`): it waits for every write before the corpus tables are built from the results. A
+process (`--workers 1`) when no child runs the last stages (`pipeline.batch.second_core`, which writes the
+files itself): it waits for every write before the corpus tables are built from the results. A
 worker of a pool or of Dask writes its files before it reports a batch done, because the run reads them as
 soon as it hears so.
 
