@@ -32,6 +32,7 @@ from pipeline.batch import RunOptions, run
 from pipeline.nlp.build import build_pipeline
 from pipeline.tables.output import read_csv, safe_file_stem
 from pipeline.tables.schemas import ARTICLES, COOCCURRENCE, ENTITIES, ENTITY_INDEX, MENTIONS
+from pipeline.util import available_cores
 
 pytestmark = pytest.mark.slow
 
@@ -184,26 +185,30 @@ def forty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return corpus, reference
 
 
-@pytest.mark.parametrize("engine", ["local", "dask"])
+# With one worker, the process that gets killed is the one child of the run: it runs the last stages on the
+# second core (`pipeline.batch.second_core`), on a machine that has one.
+@pytest.mark.parametrize(("engine", "workers"), [("local", 2), ("dask", 2), ("local", 1)])
 def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(
-    tmp_path: Path, engine: str, forty: tuple[Path, Path]
+    tmp_path: Path, engine: str, workers: int, forty: tuple[Path, Path]
 ) -> None:
     if not Path("/proc/self/stat").exists():
         missing("the test reads the process table from /proc (Linux)")
     if engine == "dask":
         require("distributed", "the Dask engine needs the 'dask' extra")
+    if workers == 1 and available_cores() < 2:
+        pytest.skip("one core: a run with one worker forks no child")
     corpus, reference = forty
 
     out = tmp_path / "out"
-    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2", "--engine", engine)
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", str(workers), "--engine", engine)
     proc = start_and_wait_for_results(command, out, 6)
-    workers = children_of(proc.pid)
-    assert len(workers) >= 2, "the run should have started two worker processes"
+    children = children_of(proc.pid)
+    assert len(children) >= workers, f"the run should have started {workers} worker processes"
     os.kill(proc.pid, signal.SIGKILL)  # the parent only, as `kill -9` does
     # wait, not communicate: surviving workers would hold the output pipes open, and the test would hang.
     proc.wait(timeout=30)
     time.sleep(10)
-    assert [pid for pid in workers if alive(pid)] == [], "worker processes outlived their run"
+    assert [pid for pid in children if alive(pid)] == [], "worker processes outlived their run"
     after_death = snapshot(out)
     time.sleep(3)
     assert snapshot(out) == after_death, "files changed in the output folder after the run was killed"
@@ -219,15 +224,21 @@ def test_killed_run_leaves_no_worker_and_resumes_to_identical_output(
     shutil.rmtree(out)
 
 
+@pytest.mark.parametrize("workers", [2, 1])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: int, forty: tuple[Path, Path]) -> None:
+def test_signal_stops_the_run_and_a_rerun_completes_it(
+    tmp_path: Path, signum: int, workers: int, forty: tuple[Path, Path]
+) -> None:
+    if workers == 1 and available_cores() < 2:
+        pytest.skip("one core: a run with one worker forks no child")
     corpus, reference = forty
 
     out = tmp_path / "out"
-    command = run_command(corpus, out, "--batch-size", "2", "--workers", "2")
+    command = run_command(corpus, out, "--batch-size", "2", "--workers", str(workers))
     command.remove("--quiet")
     proc = start_and_wait_for_results(command, out, 4)
-    workers = children_of(proc.pid)
+    children = children_of(proc.pid)
+    assert len(children) >= workers
     started = time.monotonic()
     if signum == signal.SIGINT:
         os.killpg(proc.pid, signum)  # Ctrl-C in a terminal signals the whole process group, workers too
@@ -237,7 +248,7 @@ def test_signal_stops_the_run_and_a_rerun_completes_it(tmp_path: Path, signum: i
     assert proc.returncode == 128 + signum, stdout.decode() + stderr.decode()
     assert time.monotonic() - started < 30
     assert "Interrupted:" in stdout.decode() and "Traceback" not in stderr.decode()
-    assert still_alive(workers, within=10) == []
+    assert still_alive(children, within=10) == []
     assert not [p for p in out.rglob("*.tmp")], "a temporary file was left behind"
     assert not (out / "mentions.csv").exists()
     for result in (out / "results").glob("*.json"):
