@@ -88,7 +88,9 @@ def test_a_packed_doc_gives_the_same_rows_as_the_doc_itself(nlp: Language, text:
     assert [s.start for s in again.sents] == [s.start for s in doc.sents]
 
 
-def run_twice(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[int]]:
+def run_twice(
+    tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch, *, batch_size: int = 3
+) -> tuple[Path, Path, list[int]]:
     """The same corpus with the second core and without it; returns both outputs and the children forked."""
     inputs = corpus(tmp_path / "in")
     others = set(children_of(os.getpid()))  # such as multiprocessing's resource tracker, from other tests
@@ -101,7 +103,7 @@ def run_twice(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> t
 
     monkeypatch.setattr(second_core.SecondCore, "__init__", spy)
     monkeypatch.setattr(second_core, "possible", lambda: True)
-    options = RunOptions(model=str(model), workers=1, batch_size=3)
+    options = RunOptions(model=str(model), workers=1, batch_size=batch_size)
     run([inputs], tmp_path / "with", options=options)
     monkeypatch.setattr(second_core, "possible", lambda: False)
     run([inputs], tmp_path / "without", options=options)
@@ -116,6 +118,12 @@ def test_a_run_with_the_second_core_writes_the_same_files(
     assert len(forked) == 1
     assert files(with_child) == files(without)
     assert len(list((with_child / "results").iterdir())) == 20
+
+
+def test_a_run_of_one_batch_forks_no_child(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_child, without, forked = run_twice(tmp_path, model, monkeypatch, batch_size=64)
+    assert forked == []
+    assert files(with_child) == files(without)
 
 
 def test_a_stage_that_fails_on_one_article_in_the_child_fails_that_article_only(

@@ -27,6 +27,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from itertools import chain, islice
 from multiprocessing.connection import Connection, Pipe
 
 from spacy.tokens import Doc
@@ -155,10 +156,18 @@ def pipelined(
 ) -> Iterator[tuple[Job, Outcome]]:
     """Each job's outcome, the last stages of one batch in the child while the model runs on the next.
 
-    Falls back to `runner.process` for every job when no child can be used, and for the jobs a child had
-    when it died. `before_last` is called while the child does the last batch, when this process would
-    only wait.
+    Falls back to `runner.process` for every job when no child can be used or there is one job only, and for
+    the jobs a child had when it died. `before_last` is called while the child does the last batch, when
+    this process would only wait.
     """
+    jobs = iter(jobs)
+    first = list(islice(jobs, 2))
+    if len(first) < 2:
+        # One batch: nothing to do beside it, so a child would only cost its start.
+        for job in first:
+            yield job, runner.process(job)
+        return
+    jobs = chain(first, jobs)
     child: SecondCore | None = None
     waiting: Job | None = None  # the job at the child
     stages: list[str] | None = None
